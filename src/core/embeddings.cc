@@ -1,0 +1,151 @@
+#include "core/embeddings.h"
+
+#include <algorithm>
+#include <cmath>
+#include <queue>
+
+#include "core/error.h"
+#include "core/kernels.h"
+
+namespace embedlab {
+namespace {
+
+std::string lowercase_ascii(std::string_view word) {
+  std::string out(word);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+  return out;
+}
+
+}  // namespace
+
+Embeddings::Embeddings(std::vector<std::string> words, std::size_t dim, std::vector<float> data,
+                       std::vector<std::int64_t> counts)
+    : words_(std::move(words)), counts_(std::move(counts)), dim_(dim), data_(std::move(data)) {
+  if (dim_ == 0) throw Error("vectors must have at least one dimension");
+  if (data_.size() != words_.size() * dim_) {
+    throw Error("expected " + with_commas(static_cast<long long>(words_.size() * dim_)) + " numbers for " +
+                with_commas(static_cast<long long>(words_.size())) + " words of dimension " + std::to_string(dim_) +
+                ", found " + with_commas(static_cast<long long>(data_.size())));
+  }
+  if (!counts_.empty() && counts_.size() != words_.size()) throw Error("one count per word expected");
+  index_.reserve(words_.size());
+  for (std::size_t i = 0; i < words_.size(); ++i) {
+    if (words_[i].empty()) throw Error("word " + with_commas(static_cast<long long>(i + 1)) + " is empty");
+    const auto [it, inserted] = index_.emplace(words_[i], static_cast<std::int32_t>(i));
+    if (!inserted) {
+      throw Error("word '" + words_[i] + "' appears twice (entries " + with_commas(it->second + 1LL) + " and " +
+                  with_commas(static_cast<long long>(i + 1)) + ")");
+    }
+  }
+  for (std::size_t i = 0; i < data_.size(); ++i) {
+    if (!std::isfinite(data_[i])) {
+      throw Error("value " + std::to_string(i % dim_ + 1) + " of '" + words_[i / dim_] + "' is " +
+                  (std::isnan(data_[i]) ? "NaN" : "infinite") + "; vectors must be finite");
+    }
+  }
+  unit_ = data_;
+  for (std::size_t i = 0; i < words_.size(); ++i) kernels::normalise(unit_.data() + i * dim_, dim_);
+}
+
+std::int32_t Embeddings::find(std::string_view word) const {
+  auto it = index_.find(std::string(word));
+  if (it == index_.end()) it = index_.find(lowercase_ascii(word));
+  return it == index_.end() ? -1 : it->second;
+}
+
+std::int32_t Embeddings::id(std::string_view word) const {
+  const std::int32_t found = find(word);
+  if (found < 0) {
+    throw Error("word '" + std::string(word) + "' is not in the vocabulary (" +
+                with_commas(static_cast<long long>(words_.size())) + " words)");
+  }
+  return found;
+}
+
+float Embeddings::similarity(std::string_view a, std::string_view b) const {
+  return kernels::dot(unit_vector(id(a)), unit_vector(id(b)), dim_);
+}
+
+std::vector<Neighbour> Embeddings::top(const std::vector<float>& scores, std::size_t topn,
+                                       const std::vector<std::int32_t>& exclude) const {
+  // Min-heap of the best (score, id) pairs seen so far.
+  using Entry = std::pair<float, std::int32_t>;
+  const auto worse = [](const Entry& a, const Entry& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); };
+  std::priority_queue<Entry, std::vector<Entry>, decltype(worse)> heap(worse);
+  for (std::size_t i = 0; i < scores.size(); ++i) {
+    const auto id = static_cast<std::int32_t>(i);
+    if (heap.size() == topn && !(scores[i] > heap.top().first)) continue;
+    if (std::find(exclude.begin(), exclude.end(), id) != exclude.end()) continue;
+    heap.emplace(scores[i], id);
+    if (heap.size() > topn) heap.pop();
+  }
+  std::vector<Neighbour> result(heap.size());
+  for (std::size_t i = result.size(); i-- > 0; heap.pop()) {
+    result[i] = Neighbour{heap.top().second, words_[heap.top().second], heap.top().first};
+  }
+  return result;
+}
+
+std::vector<Neighbour> Embeddings::nearest(const float* query, std::size_t topn, const std::vector<std::int32_t>& exclude,
+                                           std::size_t restrict_to) const {
+  if (topn == 0) return {};
+  const std::size_t rows = restrict_to > 0 ? std::min(restrict_to, size()) : size();
+  std::vector<float> unit_query(query, query + dim_);
+  kernels::normalise(unit_query.data(), dim_);
+  std::vector<float> scores(rows);
+  kernels::dot_rows(unit_.data(), rows, dim_, unit_query.data(), scores.data());
+  return top(scores, topn, exclude);
+}
+
+std::vector<Neighbour> Embeddings::most_similar(const std::vector<std::string>& positive,
+                                                const std::vector<std::string>& negative, std::size_t topn,
+                                                std::size_t restrict_to) const {
+  if (positive.empty() && negative.empty()) throw Error("most_similar needs at least one word");
+  std::vector<float> query(dim_, 0.0f);
+  std::vector<std::int32_t> exclude;
+  for (const auto& w : positive) exclude.push_back(id(w)), kernels::axpy(1.0f, unit_vector(exclude.back()), query.data(), dim_);
+  for (const auto& w : negative) exclude.push_back(id(w)), kernels::axpy(-1.0f, unit_vector(exclude.back()), query.data(), dim_);
+  return nearest(query.data(), topn, exclude, restrict_to);
+}
+
+std::vector<Neighbour> Embeddings::analogy(std::string_view a, std::string_view b, std::string_view c,
+                                           AnalogyMethod method, std::size_t topn, std::size_t restrict_to) const {
+  const std::int32_t ia = id(a), ib = id(b), ic = id(c);
+  if (method == AnalogyMethod::kAdd) {
+    std::vector<float> query(dim_, 0.0f);
+    kernels::axpy(1.0f, unit_vector(ib), query.data(), dim_);
+    kernels::axpy(-1.0f, unit_vector(ia), query.data(), dim_);
+    kernels::axpy(1.0f, unit_vector(ic), query.data(), dim_);
+    return nearest(query.data(), topn, {ia, ib, ic}, restrict_to);
+  }
+  // 3CosMul: cos(d,b) * cos(d,c) / (cos(d,a) + eps), cosines shifted to [0, 1].
+  const std::size_t rows = restrict_to > 0 ? std::min(restrict_to, size()) : size();
+  std::vector<float> sa(rows), sb(rows), sc(rows);
+  kernels::dot_rows(unit_.data(), rows, dim_, unit_vector(ia), sa.data());
+  kernels::dot_rows(unit_.data(), rows, dim_, unit_vector(ib), sb.data());
+  kernels::dot_rows(unit_.data(), rows, dim_, unit_vector(ic), sc.data());
+  for (std::size_t i = 0; i < rows; ++i) {
+    sb[i] = ((sb[i] + 1.0f) / 2.0f) * ((sc[i] + 1.0f) / 2.0f) / ((sa[i] + 1.0f) / 2.0f + 0.001f);
+  }
+  return top(sb, topn, {ia, ib, ic});
+}
+
+std::string Embeddings::doesnt_match(const std::vector<std::string>& words) const {
+  std::vector<std::int32_t> ids;
+  for (const auto& w : words) ids.push_back(id(w));
+  if (ids.size() < 2) throw Error("doesnt_match needs at least two words, got " + std::to_string(ids.size()));
+  std::vector<float> mean(dim_, 0.0f);
+  for (auto i : ids) kernels::axpy(1.0f, unit_vector(i), mean.data(), dim_);
+  kernels::normalise(mean.data(), dim_);
+  std::size_t worst = 0;
+  float worst_score = 2.0f;
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    const float score = kernels::dot(unit_vector(ids[k]), mean.data(), dim_);
+    if (score < worst_score) worst_score = score, worst = k;
+  }
+  return words_[ids[worst]];
+}
+
+}  // namespace embedlab

@@ -1,0 +1,73 @@
+// A set of word vectors and the queries users run on them. Queries use unit-length rows,
+// computed once when the set is made.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace embedlab {
+
+struct Neighbour {
+  std::int32_t id;
+  std::string word;
+  float similarity;  // cosine (3CosMul: the 3CosMul score)
+};
+
+enum class AnalogyMethod { kAdd, kMul };  // 3CosAdd, 3CosMul (Levy & Goldberg 2014)
+
+class Embeddings {
+ public:
+  Embeddings() = default;
+  // Rows in frequency order (most frequent first); `data` holds words.size() * dim floats.
+  // Throws Error on dim 0, a size mismatch, a duplicate or empty word, or a NaN/Inf value.
+  Embeddings(std::vector<std::string> words, std::size_t dim, std::vector<float> data,
+             std::vector<std::int64_t> counts = {});
+
+  std::size_t size() const { return words_.size(); }
+  std::size_t dim() const { return dim_; }
+  const std::vector<std::string>& words() const { return words_; }
+  const std::vector<std::int64_t>& counts() const { return counts_; }  // empty when unknown
+  const std::string& word(std::int32_t id) const { return words_[id]; }
+  const float* vector(std::int32_t id) const { return data_.data() + static_cast<std::size_t>(id) * dim_; }
+  const float* unit_vector(std::int32_t id) const { return unit_.data() + static_cast<std::size_t>(id) * dim_; }
+  const std::vector<float>& data() const { return data_; }
+
+  // Id of `word`, trying it as given and then lowercased; -1 when absent.
+  std::int32_t find(std::string_view word) const;
+  // Like find() but throws "word 'x' is not in the vocabulary (N words)".
+  std::int32_t id(std::string_view word) const;
+
+  float similarity(std::string_view a, std::string_view b) const;
+
+  // Nearest words to the mean of the unit vectors of `positive` minus those of `negative`
+  // (gensim's most_similar). Query words are excluded. `restrict_to` > 0 searches only the
+  // that many most frequent words.
+  std::vector<Neighbour> most_similar(const std::vector<std::string>& positive,
+                                      const std::vector<std::string>& negative = {}, std::size_t topn = 10,
+                                      std::size_t restrict_to = 0) const;
+  // Nearest words to an arbitrary vector (need not be unit length), skipping ids in `exclude`.
+  std::vector<Neighbour> nearest(const float* query, std::size_t topn, const std::vector<std::int32_t>& exclude = {},
+                                 std::size_t restrict_to = 0) const;
+  // "a is to b as c is to ?": b - a + c (3CosAdd) or 3CosMul; a, b and c are excluded.
+  std::vector<Neighbour> analogy(std::string_view a, std::string_view b, std::string_view c,
+                                 AnalogyMethod method = AnalogyMethod::kAdd, std::size_t topn = 10,
+                                 std::size_t restrict_to = 0) const;
+  // The word furthest from the mean of the others (gensim's doesnt_match); needs two known words.
+  std::string doesnt_match(const std::vector<std::string>& words) const;
+
+ private:
+  std::vector<Neighbour> top(const std::vector<float>& scores, std::size_t topn,
+                             const std::vector<std::int32_t>& exclude) const;
+
+  std::vector<std::string> words_;
+  std::vector<std::int64_t> counts_;
+  std::size_t dim_ = 0;
+  std::vector<float> data_;
+  std::vector<float> unit_;
+  std::unordered_map<std::string, std::int32_t> index_;
+};
+
+}  // namespace embedlab

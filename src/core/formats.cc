@@ -1,0 +1,346 @@
+#include "core/formats.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unordered_map>
+#include <vector>
+
+#include "core/error.h"
+#include "core/text.h"
+
+#if defined(__GLIBCXX__)
+#include <charconv>
+#define EMBEDLAB_HAVE_FLOAT_FROM_CHARS 1
+#endif
+
+namespace embedlab {
+namespace {
+
+constexpr std::size_t kMaxDim = 10000;
+
+bool is_field_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
+// Splits on spaces/tabs (and a trailing '\r').
+void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
+  fields.clear();
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && is_field_space(line[i])) ++i;
+    const std::size_t start = i;
+    while (i < line.size() && !is_field_space(line[i])) ++i;
+    if (i > start) fields.push_back(line.substr(start, i - start));
+  }
+}
+
+// Parses a whole field as a float; false when it is not a number (NaN/Inf are numbers here).
+bool parse_float(std::string_view field, float& value) {
+#ifdef EMBEDLAB_HAVE_FLOAT_FROM_CHARS
+  const char* begin = field.data();
+  if (!field.empty() && field[0] == '+') ++begin;  // from_chars rejects a leading '+'
+  const auto [ptr, ec] = std::from_chars(begin, field.data() + field.size(), value);
+  if (ec == std::errc::result_out_of_range) {
+    value = std::strtof(std::string(field).c_str(), nullptr);
+    return true;
+  }
+  return ec == std::errc() && ptr == field.data() + field.size();
+#else
+  char buffer[64];
+  if (field.empty() || field.size() >= sizeof(buffer) || field[0] == ' ') return false;
+  std::memcpy(buffer, field.data(), field.size());
+  buffer[field.size()] = '\0';
+  char* end = nullptr;
+  value = std::strtof(buffer, &end);
+  return end == buffer + field.size() && (std::isdigit(static_cast<unsigned char>(buffer[0])) || buffer[0] == '-' ||
+                                          buffer[0] == '+' || buffer[0] == '.' || buffer[0] == 'n' ||
+                                          buffer[0] == 'N' || buffer[0] == 'i' || buffer[0] == 'I');
+#endif
+}
+
+bool parse_count(std::string_view field, long long& value) {
+  if (field.empty() || field.size() > 12) return false;
+  value = 0;
+  for (char c : field) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  return true;
+}
+
+// A short, printable rendering of untrusted bytes for error messages.
+std::string excerpt(std::string_view bytes) {
+  std::string out;
+  for (std::size_t i = 0; i < bytes.size() && out.size() < 40; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if (c >= 0x20 && c < 0x7F) {
+      out += static_cast<char>(c);
+    } else {
+      char hex[8];
+      std::snprintf(hex, sizeof(hex), "\\x%02X", c);
+      out += hex;
+    }
+  }
+  if (bytes.size() > 40) out += "...";
+  return out;
+}
+
+std::string at_line(const std::string& source, std::size_t line) {
+  return source + " line " + with_commas(static_cast<long long>(line)) + ": ";
+}
+
+std::string_view first_line(std::string_view bytes, std::size_t from = 0) {
+  const std::size_t end = bytes.find('\n', from);
+  return bytes.substr(from, end == std::string_view::npos ? std::string_view::npos : end - from);
+}
+
+// Checks one value and appends it; throws naming the word and position on NaN/Inf or garbage.
+void append_value(std::string_view field, std::size_t index, std::string_view word, const std::string& where,
+                  std::vector<float>& data) {
+  float value;
+  if (!parse_float(field, value)) {
+    throw Error(where + "'" + excerpt(field) + "' is not a number (value " + std::to_string(index + 1) + " of '" +
+                excerpt(word) + "')");
+  }
+  if (!std::isfinite(value)) {
+    throw Error(where + "value " + std::to_string(index + 1) + " of '" + excerpt(word) + "' is " +
+                (std::isnan(value) ? "NaN" : "infinite") + "; vectors must be finite");
+  }
+  data.push_back(value);
+}
+
+struct WordIndex {
+  std::unordered_map<std::string, std::size_t> first_seen;  // word -> line or vector number
+  void add(const std::string& word, std::size_t where, const std::string& prefix, const char* unit) {
+    const auto [it, inserted] = first_seen.emplace(word, where);
+    if (!inserted) {
+      throw Error(prefix + "word '" + excerpt(word) + "' appears twice (first on " + unit + " " +
+                  with_commas(static_cast<long long>(it->second)) + ")");
+    }
+  }
+};
+
+Embeddings parse_text(std::string_view bytes, const std::string& source, bool has_header) {
+  std::vector<std::string_view> fields;
+  std::vector<std::string> words;
+  std::vector<float> data;
+  WordIndex index;
+  long long expected_count = -1;
+  std::size_t dim = 0;
+  std::size_t line_number = 0;
+  std::size_t pos = 0;
+  while (pos < bytes.size()) {
+    const std::string_view line = first_line(bytes, pos);
+    pos += line.size() + 1;
+    ++line_number;
+    split_fields(line, fields);
+    if (fields.empty()) continue;  // blank lines are allowed
+    if (has_header && expected_count < 0) {
+      long long count, header_dim;
+      if (fields.size() != 2 || !parse_count(fields[0], count) || !parse_count(fields[1], header_dim)) {
+        throw Error(at_line(source, line_number) + "expected a header 'count dim' (two whole numbers), found '" +
+                    excerpt(line) + "'");
+      }
+      if (header_dim < 1 || static_cast<std::size_t>(header_dim) > kMaxDim) {
+        throw Error(at_line(source, line_number) + "dimension " + std::to_string(header_dim) +
+                    " is out of range (1 to 10,000)");
+      }
+      expected_count = count;
+      dim = static_cast<std::size_t>(header_dim);
+      words.reserve(static_cast<std::size_t>(std::min<long long>(count, 10000000)));
+      data.reserve(static_cast<std::size_t>(std::min<long long>(count, 10000000)) * dim);
+      continue;
+    }
+    const std::string where = at_line(source, line_number);
+    if (dim == 0) {  // GloVe: the first row sets the dimension
+      dim = fields.size() - 1;
+      if (dim == 0) throw Error(where + "expected a word followed by numbers, found only '" + excerpt(line) + "'");
+      if (dim > kMaxDim) throw Error(where + "dimension " + std::to_string(dim) + " is out of range (1 to 10,000)");
+    }
+    if (fields.size() != dim + 1) {
+      throw Error(where + "expected " + std::to_string(dim) + " numbers after '" + excerpt(fields[0]) + "', found " +
+                  std::to_string(fields.size() - 1));
+    }
+    if (!is_valid_utf8(fields[0])) throw Error(where + "the word '" + excerpt(fields[0]) + "' is not valid UTF-8");
+    for (std::size_t i = 0; i < dim; ++i) append_value(fields[i + 1], i, fields[0], where, data);
+    words.emplace_back(fields[0]);
+    index.add(words.back(), line_number, where, "line");
+  }
+  if (words.empty()) {
+    throw Error(source + (has_header ? " has a header but no vectors" : " is empty; expected word vectors"));
+  }
+  if (has_header && static_cast<long long>(words.size()) != expected_count) {
+    throw Error(source + ": the header promises " + with_commas(expected_count) + " vectors, found " +
+                with_commas(static_cast<long long>(words.size())));
+  }
+  return Embeddings(std::move(words), dim, std::move(data));
+}
+
+Embeddings parse_binary(std::string_view bytes, const std::string& source) {
+  const std::string_view header = first_line(bytes);
+  std::vector<std::string_view> fields;
+  split_fields(header, fields);
+  long long count, header_dim;
+  if (fields.size() != 2 || !parse_count(fields[0], count) || !parse_count(fields[1], header_dim)) {
+    throw Error(at_line(source, 1) + "expected a header 'count dim' (two whole numbers), found '" + excerpt(header) + "'");
+  }
+  if (header_dim < 1 || static_cast<std::size_t>(header_dim) > kMaxDim) {
+    throw Error(at_line(source, 1) + "dimension " + std::to_string(header_dim) + " is out of range (1 to 10,000)");
+  }
+  if (count < 1) throw Error(source + " has a header but no vectors");
+  const auto dim = static_cast<std::size_t>(header_dim);
+  const std::size_t row_bytes = dim * sizeof(float);
+  if (static_cast<unsigned long long>(count) > bytes.size() / (row_bytes + 2) + 1) {
+    throw Error(source + " is truncated: the header promises " + with_commas(count) + " vectors of dimension " +
+                std::to_string(dim) + ", but the file has only " + with_commas(static_cast<long long>(bytes.size())) +
+                " bytes");
+  }
+  std::vector<std::string> words;
+  std::vector<float> data(static_cast<std::size_t>(count) * dim);
+  WordIndex index;
+  std::size_t pos = header.size() + 1;
+  for (long long v = 0; v < count; ++v) {
+    const std::string vector_name = "vector " + with_commas(v + 1) + " of " + with_commas(count);
+    while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == '\r')) ++pos;
+    const std::size_t space = bytes.find(' ', pos);
+    if (space == std::string_view::npos || pos >= bytes.size()) {
+      throw Error(source + " is truncated: it ends before " + vector_name);
+    }
+    const std::string_view word = bytes.substr(pos, space - pos);
+    const std::string prefix = source + " " + vector_name + ": ";
+    if (word.empty() || word.size() > 1000 || !is_valid_utf8(word) || word.find('\0') != std::string_view::npos) {
+      throw Error(prefix + "expected a UTF-8 word followed by a space, found '" + excerpt(word) + "'");
+    }
+    pos = space + 1;
+    if (bytes.size() - pos < row_bytes) {
+      throw Error(source + " is truncated: it ends inside the vector of '" + excerpt(word) + "' (" + vector_name + ")");
+    }
+    float* row = data.data() + static_cast<std::size_t>(v) * dim;
+    std::memcpy(row, bytes.data() + pos, row_bytes);
+    pos += row_bytes;
+    for (std::size_t i = 0; i < dim; ++i) {
+      if (!std::isfinite(row[i])) {
+        throw Error(prefix + "value " + std::to_string(i + 1) + " of '" + excerpt(word) + "' is " +
+                    (std::isnan(row[i]) ? "NaN" : "infinite") + "; vectors must be finite");
+      }
+    }
+    words.emplace_back(word);
+    index.add(words.back(), static_cast<std::size_t>(v + 1), prefix, "vector");
+  }
+  return Embeddings(std::move(words), dim, std::move(data));
+}
+
+}  // namespace
+
+const char* format_name(VectorFormat format) {
+  switch (format) {
+    case VectorFormat::kWord2VecText: return "word2vec text";
+    case VectorFormat::kWord2VecBinary: return "word2vec binary";
+    case VectorFormat::kGloveText: return "GloVe text";
+    default: return "auto";
+  }
+}
+
+VectorFormat detect_format(std::string_view bytes, const std::string& source) {
+  std::size_t start = 0;
+  while (start < bytes.size() && (bytes[start] == '\n' || bytes[start] == '\r' || bytes[start] == ' ')) ++start;
+  if (start == bytes.size()) throw Error(source + " is empty; expected word vectors");
+  std::vector<std::string_view> fields;
+  const std::string_view header = first_line(bytes);
+  split_fields(header, fields);
+  long long count, dim;
+  if (fields.size() == 2 && parse_count(fields[0], count) && parse_count(fields[1], dim)) {
+    // Binary rows are raw floats: control bytes or invalid UTF-8 right after the header. A text
+    // row, even a malformed one, is left to the text parser, whose errors name the line.
+    if (header.size() + 1 >= bytes.size()) return VectorFormat::kWord2VecText;
+    const std::string_view row = first_line(bytes, header.size() + 1);
+    bool text = is_valid_utf8(row);
+    for (std::size_t i = 0; text && i < row.size(); ++i) {
+      const auto c = static_cast<unsigned char>(row[i]);
+      text = c >= 0x20 || c == '\t' || c == '\r';
+    }
+    return text ? VectorFormat::kWord2VecText : VectorFormat::kWord2VecBinary;
+  }
+  if (fields.size() >= 2 && is_valid_utf8(header)) {
+    float value;
+    bool numbers = true;
+    for (std::size_t i = 1; numbers && i < fields.size(); ++i) numbers = parse_float(fields[i], value);
+    if (numbers) return VectorFormat::kGloveText;
+  }
+  throw Error(at_line(source, 1) +
+              "not a vectors file: expected a header 'count dim' (word2vec, fastText .vec) or a word followed by "
+              "numbers (GloVe), found '" +
+              excerpt(header) + "'");
+}
+
+Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {
+  if (format == VectorFormat::kAuto) format = detect_format(bytes, source);
+  switch (format) {
+    case VectorFormat::kWord2VecBinary: return parse_binary(bytes, source);
+    case VectorFormat::kGloveText: return parse_text(bytes, source, false);
+    default: return parse_text(bytes, source, true);
+  }
+}
+
+Embeddings load_vectors(const std::string& path, VectorFormat format) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open '" + path + "': " + std::strerror(errno));
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_vectors(bytes, path, format);
+}
+
+namespace {
+void append_number(std::string& line, float value, int precision) {
+  char buffer[32];
+  const int n = std::snprintf(buffer, sizeof(buffer), "%.*g", precision, static_cast<double>(value));
+  line.append(buffer, static_cast<std::size_t>(n));
+}
+}  // namespace
+
+void write_word2vec_text(const Embeddings& embeddings, std::ostream& out, int precision) {
+  out << embeddings.size() << ' ' << embeddings.dim() << '\n';
+  std::string line;
+  for (std::size_t w = 0; w < embeddings.size(); ++w) {
+    line = embeddings.words()[w];
+    const float* row = embeddings.vector(static_cast<std::int32_t>(w));
+    for (std::size_t i = 0; i < embeddings.dim(); ++i) {
+      line += ' ';
+      append_number(line, row[i], precision);
+    }
+    line += '\n';
+    out << line;
+  }
+  if (!out) throw Error("writing word2vec text failed (disk full?)");
+}
+
+void write_word2vec_binary(const Embeddings& embeddings, std::ostream& out) {
+  out << embeddings.size() << ' ' << embeddings.dim() << '\n';
+  for (std::size_t w = 0; w < embeddings.size(); ++w) {
+    out << embeddings.words()[w] << ' ';
+    out.write(reinterpret_cast<const char*>(embeddings.vector(static_cast<std::int32_t>(w))),
+              static_cast<std::streamsize>(embeddings.dim() * sizeof(float)));
+    out << '\n';
+  }
+  if (!out) throw Error("writing word2vec binary failed (disk full?)");
+}
+
+void write_projector_tsv(const Embeddings& embeddings, std::ostream& vectors, std::ostream& metadata, int precision) {
+  std::string line;
+  for (std::size_t w = 0; w < embeddings.size(); ++w) {
+    line.clear();
+    const float* row = embeddings.vector(static_cast<std::int32_t>(w));
+    for (std::size_t i = 0; i < embeddings.dim(); ++i) {
+      if (i > 0) line += '\t';
+      append_number(line, row[i], precision);
+    }
+    line += '\n';
+    vectors << line;
+    metadata << embeddings.words()[w] << '\n';
+  }
+  if (!vectors || !metadata) throw Error("writing the projector TSV files failed (disk full?)");
+}
+
+}  // namespace embedlab

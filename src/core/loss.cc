@@ -1,0 +1,191 @@
+#include "core/loss.h"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+
+#include "core/error.h"
+#include "core/kernels.h"
+
+namespace embedlab {
+namespace {
+
+// Tables of sigmoid on [-8, 8] and of log on (0, 1], as in fastText: exp/log per update would
+// cost as much as the vector maths at dim 100.
+constexpr float kMaxSigmoid = 8.0f;
+constexpr int kSigmoidTableSize = 1024;
+constexpr int kLogTableSize = 1024;
+
+struct Tables {
+  std::array<float, kSigmoidTableSize + 1> sigmoid;
+  std::array<float, kLogTableSize + 1> log;
+  Tables() {
+    for (int i = 0; i <= kSigmoidTableSize; ++i) {
+      const double x = (i * 2.0 * kMaxSigmoid) / kSigmoidTableSize - kMaxSigmoid;
+      sigmoid[i] = static_cast<float>(1.0 / (1.0 + std::exp(-x)));
+    }
+    for (int i = 0; i <= kLogTableSize; ++i) {
+      const double x = (i + 1e-5) / kLogTableSize;
+      log[i] = static_cast<float>(std::log(x));
+    }
+  }
+};
+const Tables& tables() {
+  static const Tables kTables;
+  return kTables;
+}
+
+inline float fast_sigmoid(float x) {
+  if (x < -kMaxSigmoid) return 0.0f;
+  if (x > kMaxSigmoid) return 1.0f;
+  const int i = static_cast<int>((x + kMaxSigmoid) * (kSigmoidTableSize / kMaxSigmoid / 2));
+  return tables().sigmoid[i];
+}
+
+inline float fast_log(float x) {
+  if (x > 1.0f) return 0.0f;
+  return tables().log[static_cast<int>(x * kLogTableSize)];
+}
+
+// One binary logistic step on output row `row` for label 1 (target) or 0 (negative).
+inline float binary_logistic(const float* hidden, float* row, bool label, float learning_rate, float* grad,
+                             std::size_t dim) {
+  const float score = fast_sigmoid(kernels::dot(hidden, row, dim));
+  const float alpha = learning_rate * ((label ? 1.0f : 0.0f) - score);
+  kernels::axpy(alpha, row, grad, dim);
+  kernels::axpy(alpha, hidden, row, dim);
+  return label ? -fast_log(score) : -fast_log(1.0f - score);
+}
+
+class NegativeSamplingLoss final : public Loss {
+ public:
+  NegativeSamplingLoss(const Vocabulary& vocabulary, std::size_t dim, int negative)
+      : dim_(dim), negative_(negative), sampler_(vocabulary.counts()), output_(vocabulary.size() * dim, 0.0f) {}
+
+  float update(const float* hidden, std::int32_t target, float learning_rate, float* grad, Rng& rng) override {
+    float loss = binary_logistic(hidden, row(target), true, learning_rate, grad, dim_);
+    for (int n = 0; n < negative_; ++n) {
+      const std::int32_t negative = sampler_.sample(rng);
+      if (negative == target) continue;  // as word2vec: a draw of the target itself is skipped
+      loss += binary_logistic(hidden, row(negative), false, learning_rate, grad, dim_);
+    }
+    return loss;
+  }
+
+ private:
+  float* row(std::int32_t id) { return output_.data() + static_cast<std::size_t>(id) * dim_; }
+  std::size_t dim_;
+  int negative_;
+  NegativeSampler sampler_;
+  std::vector<float> output_;
+};
+
+class HierarchicalSoftmaxLoss final : public Loss {
+ public:
+  HierarchicalSoftmaxLoss(const Vocabulary& vocabulary, std::size_t dim)
+      : dim_(dim), tree_(vocabulary.counts()), output_(std::max<std::size_t>(vocabulary.size(), 2) * dim, 0.0f) {}
+
+  float update(const float* hidden, std::int32_t target, float learning_rate, float* grad, Rng&) override {
+    float loss = 0.0f;
+    for (auto i = tree_.offsets[target]; i < tree_.offsets[target + 1]; ++i) {
+      // word2vec's convention: code 1 means "go left", trained towards label 0.
+      float* row = output_.data() + static_cast<std::size_t>(tree_.nodes[i]) * dim_;
+      loss += binary_logistic(hidden, row, tree_.codes[i] == 0, learning_rate, grad, dim_);
+    }
+    return loss;
+  }
+
+ private:
+  std::size_t dim_;
+  HuffmanTree tree_;
+  std::vector<float> output_;
+};
+
+}  // namespace
+
+NegativeSampler::NegativeSampler(const std::vector<std::int64_t>& counts, double power) {
+  const std::size_t n = counts.size();
+  if (n == 0) throw Error("cannot sample negatives from an empty vocabulary");
+  exact_.resize(n);
+  double total = 0.0;
+  for (std::size_t i = 0; i < n; ++i) total += exact_[i] = std::pow(static_cast<double>(counts[i]), power);
+  for (auto& p : exact_) p /= total;
+  // Vose: split slots into those below and above the mean, pair each small slot with a large one.
+  std::vector<double> scaled(n);
+  std::vector<std::int32_t> small, large;
+  for (std::size_t i = 0; i < n; ++i) {
+    scaled[i] = exact_[i] * static_cast<double>(n);
+    (scaled[i] < 1.0 ? small : large).push_back(static_cast<std::int32_t>(i));
+  }
+  probability_.assign(n, 1.0f);
+  alias_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) alias_[i] = static_cast<std::int32_t>(i);
+  while (!small.empty() && !large.empty()) {
+    const std::int32_t s = small.back();
+    small.pop_back();
+    const std::int32_t l = large.back();
+    probability_[s] = static_cast<float>(scaled[s]);
+    alias_[s] = l;
+    scaled[l] -= 1.0 - scaled[s];
+    if (scaled[l] < 1.0) {
+      large.pop_back();
+      small.push_back(l);
+    }
+  }
+}
+
+double NegativeSampler::probability(std::int32_t id) const { return exact_.at(id); }
+
+HuffmanTree::HuffmanTree(const std::vector<std::int64_t>& counts) {
+  // word2vec's CreateBinaryTree: counts are sorted descending; two queues merge leaves and nodes.
+  const std::size_t n = counts.size();
+  offsets.assign(n + 1, 0);
+  if (n < 2) {  // a single word still needs one decision to learn from
+    nodes = {0};
+    codes = {0};
+    offsets = {0, 1};
+    return;
+  }
+  std::vector<std::int64_t> count(2 * n, 0);
+  std::vector<std::int64_t> parent(2 * n, 0);
+  std::vector<std::uint8_t> binary(2 * n, 0);
+  for (std::size_t i = 0; i < n; ++i) count[i] = counts[i];
+  for (std::size_t i = n; i < 2 * n; ++i) count[i] = INT64_MAX / 4;
+  std::int64_t pos1 = static_cast<std::int64_t>(n) - 1;
+  std::int64_t pos2 = static_cast<std::int64_t>(n);
+  for (std::size_t a = 0; a + 1 < n; ++a) {
+    std::int64_t mins[2];
+    for (auto& m : mins) {
+      if (pos1 >= 0 && count[pos1] < count[pos2]) {
+        m = pos1--;
+      } else {
+        m = pos2++;
+      }
+    }
+    count[n + a] = count[mins[0]] + count[mins[1]];
+    parent[mins[0]] = static_cast<std::int64_t>(n + a);
+    parent[mins[1]] = static_cast<std::int64_t>(n + a);
+    binary[mins[1]] = 1;
+  }
+  const auto root = static_cast<std::int64_t>(2 * n - 2);
+  std::vector<std::int32_t> path_nodes;
+  std::vector<std::uint8_t> path_codes;
+  for (std::size_t w = 0; w < n; ++w) {
+    path_nodes.clear();
+    path_codes.clear();
+    for (auto b = static_cast<std::int64_t>(w); b != root; b = parent[b]) {
+      path_codes.push_back(binary[b]);
+      path_nodes.push_back(static_cast<std::int32_t>(parent[b] - static_cast<std::int64_t>(n)));
+    }
+    nodes.insert(nodes.end(), path_nodes.rbegin(), path_nodes.rend());
+    codes.insert(codes.end(), path_codes.rbegin(), path_codes.rend());
+    offsets[w + 1] = static_cast<std::int64_t>(nodes.size());
+  }
+}
+
+std::unique_ptr<Loss> make_loss(LossKind kind, const Vocabulary& vocabulary, std::size_t dim, int negative) {
+  if (kind == LossKind::kHierarchicalSoftmax) return std::make_unique<HierarchicalSoftmaxLoss>(vocabulary, dim);
+  return std::make_unique<NegativeSamplingLoss>(vocabulary, dim, negative);
+}
+
+}  // namespace embedlab

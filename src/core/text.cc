@@ -1,0 +1,160 @@
+#include "core/text.h"
+
+#include <cstdint>
+
+#include "core/error.h"
+
+namespace embedlab {
+
+std::string with_commas(long long value) {
+  std::string digits = std::to_string(value < 0 ? -value : value);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return value < 0 ? "-" + out : out;
+}
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
+// Decodes one code point at text[pos]; returns its length in bytes, or 0 when the bytes there are
+// not valid UTF-8 (then `cp` is undefined).
+std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char b0 = byte(pos);
+  if (b0 < 0x80) {
+    cp = b0;
+    return 1;
+  }
+  std::size_t length;
+  char32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    length = 2, cp = b0 & 0x1F, min = 0x80;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    length = 3, cp = b0 & 0x0F, min = 0x800;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    length = 4, cp = b0 & 0x07, min = 0x10000;
+  } else {
+    return 0;
+  }
+  if (pos + length > text.size()) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    const unsigned char b = byte(pos + i);
+    if ((b & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (b & 0x3F);
+  }
+  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return length;
+}
+
+void encode(char32_t cp, std::string& out) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+char32_t to_lower(char32_t cp) {
+  if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
+  if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 0x20;             // Latin-1
+  if (cp >= 0x100 && cp <= 0x137 && cp % 2 == 0) return cp + 1;               // Latin Extended-A
+  if (cp >= 0x139 && cp <= 0x148 && cp % 2 == 1) return cp + 1;
+  if (cp >= 0x14A && cp <= 0x177 && cp % 2 == 0) return cp + 1;
+  if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;            // Greek
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                           // Cyrillic
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
+  return cp;
+}
+
+bool is_space(char32_t cp) {
+  return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0xA0 ||
+         cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A);
+}
+
+bool is_punctuation(char32_t cp) {
+  if (cp < 0x80) {
+    return (cp >= '!' && cp <= '/') || (cp >= ':' && cp <= '@') || (cp >= '[' && cp <= '`') ||
+           (cp >= '{' && cp <= '~');
+  }
+  return cp == 0xA1 || cp == 0xAB || cp == 0xBB || cp == 0xBF || cp == 0xB7 ||  // ¡ « » ¿ ·
+         (cp >= 0x2010 && cp <= 0x2027) ||                                       // dashes, quotes, …
+         (cp >= 0x2030 && cp <= 0x205E) || (cp >= 0x3001 && cp <= 0x3003) ||
+         (cp >= 0x300C && cp <= 0x3011) || cp == kReplacement;
+}
+
+struct CodePoint {
+  char32_t cp;
+  std::size_t begin, end;  // byte range in the cleaned token
+};
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view text) {
+  char32_t cp;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t n = decode(text, pos, cp);
+    if (n == 0) return false;
+    pos += n;
+  }
+  return true;
+}
+
+void tokenize_line(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
+                   const std::string& source, std::vector<std::string>& tokens) {
+  tokens.clear();
+  std::string current;
+  std::vector<CodePoint> cps;  // code points of `current`, for stripping punctuation at both ends
+  const auto flush = [&] {
+    if (current.empty()) return;
+    std::size_t first = 0, last = cps.size();
+    if (options.strip_punctuation) {
+      while (first < last && is_punctuation(cps[first].cp)) ++first;
+      while (last > first && is_punctuation(cps[last - 1].cp)) --last;
+    }
+    if (first < last) tokens.emplace_back(current.substr(cps[first].begin, cps[last - 1].end - cps[first].begin));
+    current.clear();
+    cps.clear();
+  };
+  for (std::size_t pos = 0; pos < line.size();) {
+    char32_t cp;
+    std::size_t n = decode(line, pos, cp);
+    if (n == 0) {
+      if (options.invalid_utf8 == InvalidUtf8::kReject) {
+        throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) +
+                    ": invalid UTF-8 at byte " + std::to_string(pos + 1) +
+                    " of the line (use the replace option to turn such bytes into U+FFFD)");
+      }
+      cp = kReplacement;
+      n = 1;
+    } else if (cp == 0) {
+      throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) +
+                  ": NUL byte; this looks like a binary file, expected plain UTF-8 text");
+    }
+    pos += n;
+    if (is_space(cp)) {
+      flush();
+      continue;
+    }
+    if (options.lowercase) cp = to_lower(cp);
+    const std::size_t begin = current.size();
+    encode(cp, current);
+    cps.push_back({cp, begin, current.size()});
+  }
+  flush();
+}
+
+}  // namespace embedlab

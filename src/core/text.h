@@ -1,0 +1,31 @@
+// Text to tokens: UTF-8 validation, lowercasing, punctuation stripping, whitespace splitting.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace embedlab {
+
+enum class InvalidUtf8 {
+  kReplace,  // each invalid byte sequence becomes U+FFFD
+  kReject,   // throw Error naming the line
+};
+
+struct TokenizerOptions {
+  bool lowercase = true;          // ASCII, Latin-1, Latin Extended-A, Greek and Cyrillic capitals
+  bool strip_punctuation = true;  // leading and trailing punctuation of each token; inner kept ("e.g", "u.s")
+  InvalidUtf8 invalid_utf8 = InvalidUtf8::kReplace;
+};
+
+// Splits one line (no '\n') into tokens, appending them to `tokens` (cleared first).
+// `line_number` (1-based) and `source` only serve error messages. Throws Error on a NUL byte
+// (binary input) and, with InvalidUtf8::kReject, on invalid UTF-8.
+void tokenize_line(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
+                   const std::string& source, std::vector<std::string>& tokens);
+
+// True when `text` is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
+bool is_valid_utf8(std::string_view text);
+
+}  // namespace embedlab

@@ -1,0 +1,143 @@
+#include "core/vocabulary.h"
+
+#include <algorithm>
+#include <numeric>
+
+#include "core/error.h"
+
+namespace embedlab {
+
+Vocabulary::Vocabulary(std::vector<std::string> words, std::vector<std::int64_t> counts)
+    : words_(std::move(words)), counts_(std::move(counts)) {
+  if (counts_.size() != words_.size()) counts_.assign(words_.size(), 0);
+  index_.reserve(words_.size());
+  for (std::size_t i = 0; i < words_.size(); ++i) {
+    index_.emplace(words_[i], static_cast<std::int32_t>(i));
+    total_count_ += counts_[i];
+  }
+}
+
+std::int32_t Vocabulary::find(std::string_view word) const {
+  const auto it = index_.find(std::string(word));
+  return it == index_.end() ? -1 : it->second;
+}
+
+CorpusBuilder::CorpusBuilder(CorpusOptions options, std::string source_name)
+    : options_(std::move(options)), source_(std::move(source_name)) {
+  if (options_.min_count < 1) throw Error("min_count must be at least 1, got " + std::to_string(options_.min_count));
+  if (options_.max_sentence_tokens < 1) throw Error("max_sentence_tokens must be at least 1");
+}
+
+void CorpusBuilder::add_text(std::string_view chunk) {
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t newline = chunk.find('\n', start);
+    if (newline == std::string_view::npos) {
+      pending_.append(chunk.substr(start));
+      return;
+    }
+    if (pending_.empty()) {
+      add_line(chunk.substr(start, newline - start));
+    } else {
+      pending_.append(chunk.substr(start, newline - start));
+      add_line(pending_);
+      pending_.clear();
+    }
+    start = newline + 1;
+  }
+}
+
+void CorpusBuilder::add_line(std::string_view line) {
+  ++line_count_;
+  tokenize_line(line, options_.tokenizer, static_cast<std::size_t>(line_count_), source_, scratch_);
+  std::size_t in_sentence = 0;
+  for (std::string& token : scratch_) {
+    auto [it, inserted] = first_seen_.try_emplace(token, static_cast<std::int32_t>(words_.size()));
+    if (inserted) {
+      words_.push_back(std::move(token));
+      counts_.push_back(0);
+    }
+    ++counts_[it->second];
+    tokens_.push_back(it->second);
+    if (++in_sentence == options_.max_sentence_tokens) {
+      offsets_.push_back(static_cast<std::int64_t>(tokens_.size()));
+      in_sentence = 0;
+    }
+  }
+  if (in_sentence > 0) offsets_.push_back(static_cast<std::int64_t>(tokens_.size()));
+}
+
+Corpus CorpusBuilder::finish() {
+  if (!pending_.empty()) {
+    add_line(pending_);
+    pending_.clear();
+  }
+  if (tokens_.empty()) {
+    throw Error(source_ + " has no words (" + with_commas(line_count_) + " lines, all empty or punctuation)");
+  }
+  // Order first-seen ids by descending count; stable, so ties keep first-seen order.
+  std::vector<std::int32_t> order(words_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::int32_t a, std::int32_t b) { return counts_[a] > counts_[b]; });
+  std::size_t kept = 0;
+  while (kept < order.size() && counts_[order[kept]] >= options_.min_count) ++kept;
+  if (options_.max_vocabulary_size > 0) kept = std::min(kept, options_.max_vocabulary_size);
+  if (kept == 0) {
+    throw Error(source_ + ": no word occurs at least min_count=" + std::to_string(options_.min_count) +
+                " times (" + with_commas(static_cast<long long>(words_.size())) +
+                " distinct words, the most frequent '" + words_[order[0]] + "' occurs " +
+                with_commas(counts_[order[0]]) + " times); lower min_count");
+  }
+  std::vector<std::int32_t> remap(words_.size(), -1);
+  std::vector<std::string> words(kept);
+  std::vector<std::int64_t> counts(kept);
+  for (std::size_t i = 0; i < kept; ++i) {
+    remap[order[i]] = static_cast<std::int32_t>(i);
+    words[i] = std::move(words_[order[i]]);
+    counts[i] = counts_[order[i]];
+  }
+
+  Corpus corpus;
+  corpus.raw_token_count = static_cast<std::int64_t>(tokens_.size());
+  corpus.line_count = line_count_;
+  // Rewrite ids in place, dropping removed words and the sentences they leave empty.
+  std::size_t write = 0;
+  for (std::size_t s = 0; s + 1 < offsets_.size(); ++s) {
+    const std::size_t sentence_start = write;
+    for (auto t = offsets_[s]; t < offsets_[s + 1]; ++t) {
+      const std::int32_t id = remap[tokens_[t]];
+      if (id >= 0) tokens_[write++] = id;
+    }
+    if (write > sentence_start) corpus.sentence_offsets.push_back(static_cast<std::int64_t>(write));
+  }
+  tokens_.resize(write);
+  tokens_.shrink_to_fit();
+  corpus.tokens = std::move(tokens_);
+  corpus.vocabulary = Vocabulary(std::move(words), std::move(counts));
+
+  first_seen_.clear();
+  words_.clear();
+  counts_.clear();
+  tokens_.clear();
+  offsets_.assign(1, 0);
+  return corpus;
+}
+
+Corpus build_corpus(std::istream& in, const CorpusOptions& options, const std::string& source_name) {
+  CorpusBuilder builder(options, source_name);
+  std::string buffer(1 << 20, '\0');
+  while (in) {
+    in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+    builder.add_text(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  return builder.finish();
+}
+
+Corpus build_corpus(std::string_view text, const CorpusOptions& options, const std::string& source_name) {
+  CorpusBuilder builder(options, source_name);
+  builder.add_text(text);
+  return builder.finish();
+}
+
+}  // namespace embedlab

@@ -1,0 +1,85 @@
+// Vocabulary (words sorted by frequency) and the corpus as an in-memory array of token ids,
+// built in one pass over the text.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/text.h"
+
+namespace embedlab {
+
+// Words in descending frequency order (ties keep first-seen order); id = position.
+class Vocabulary {
+ public:
+  Vocabulary() = default;
+  Vocabulary(std::vector<std::string> words, std::vector<std::int64_t> counts);
+
+  std::size_t size() const { return words_.size(); }
+  const std::string& word(std::int32_t id) const { return words_[id]; }
+  std::int64_t count(std::int32_t id) const { return counts_[id]; }
+  const std::vector<std::string>& words() const { return words_; }
+  const std::vector<std::int64_t>& counts() const { return counts_; }
+  // Sum of all counts (tokens kept in the corpus).
+  std::int64_t total_count() const { return total_count_; }
+  // Id of `word`, or -1 when it is not in the vocabulary.
+  std::int32_t find(std::string_view word) const;
+
+ private:
+  std::vector<std::string> words_;
+  std::vector<std::int64_t> counts_;
+  std::unordered_map<std::string, std::int32_t> index_;
+  std::int64_t total_count_ = 0;
+};
+
+struct CorpusOptions {
+  TokenizerOptions tokenizer;
+  std::int64_t min_count = 5;           // words seen fewer times are dropped
+  std::size_t max_vocabulary_size = 0;  // keep only the most frequent words; 0 = no limit
+  std::size_t max_sentence_tokens = 10000;  // longer lines are split into sentences of this size
+};
+
+// The training input: token ids of kept words, grouped into sentences (one per line).
+struct Corpus {
+  Vocabulary vocabulary;
+  std::vector<std::int32_t> tokens;
+  // Sentence s is tokens[sentence_offsets[s], sentence_offsets[s + 1]); empty sentences are omitted.
+  std::vector<std::int64_t> sentence_offsets{0};
+  std::int64_t raw_token_count = 0;  // tokens before min_count filtering
+  std::int64_t line_count = 0;
+
+  std::size_t sentence_count() const { return sentence_offsets.size() - 1; }
+};
+
+// Incremental builder: feed text in any chunks (lines may span chunks), then finish().
+class CorpusBuilder {
+ public:
+  explicit CorpusBuilder(CorpusOptions options, std::string source_name = "corpus");
+  void add_text(std::string_view chunk);
+  // Throws Error when the text had no tokens or min_count/max size left no words.
+  Corpus finish();
+
+ private:
+  void add_line(std::string_view line);
+
+  CorpusOptions options_;
+  std::string source_;
+  std::string pending_;  // incomplete last line of the previous chunk
+  std::unordered_map<std::string, std::int32_t> first_seen_;
+  std::vector<std::string> words_;
+  std::vector<std::int64_t> counts_;
+  std::vector<std::int32_t> tokens_;  // first-seen ids until finish()
+  std::vector<std::int64_t> offsets_{0};
+  std::vector<std::string> scratch_;
+  std::int64_t line_count_ = 0;
+};
+
+// Reads a whole stream of text into a corpus; `source_name` names it in error messages.
+Corpus build_corpus(std::istream& in, const CorpusOptions& options, const std::string& source_name);
+Corpus build_corpus(std::string_view text, const CorpusOptions& options, const std::string& source_name = "corpus");
+
+}  // namespace embedlab
