@@ -19,6 +19,7 @@
 #include "core/evaluation.h"
 #include "core/formats.h"
 #include "core/kernels.h"
+#include "core/text.h"
 #include "core/trainer.h"
 #include "core/vocabulary.h"
 
@@ -141,6 +142,8 @@ void print_neighbours(const std::vector<Neighbour>& neighbours) {
 
 // ---- verbs ------------------------------------------------------------------------------------
 
+TokenizerOptions tokenizer_options(const Args& args);
+
 const char* kTrainHelp = R"(usage: embedlab train --input corpus.txt --output vectors.vec [options]
 
 Trains word vectors (word2vec: CBOW or skip-gram) on a text file, one sentence per line.
@@ -175,16 +178,7 @@ int run_train(const Args& args) {
   const long long max_vocab = int_option(args, "max-vocab", 0);
   if (max_vocab < 0) throw Error("--max-vocab must be 0 (no limit) or positive");
   corpus_options.max_vocabulary_size = static_cast<std::size_t>(max_vocab);
-  corpus_options.tokenizer.lowercase = !args.has("keep-case");
-  corpus_options.tokenizer.strip_punctuation = !args.has("keep-punctuation");
-  if (args.values.count("invalid-utf8")) {
-    const std::string& policy = args.values.at("invalid-utf8");
-    if (policy == "reject") {
-      corpus_options.tokenizer.invalid_utf8 = InvalidUtf8::kReject;
-    } else if (policy != "replace") {
-      throw Error("--invalid-utf8 must be 'replace' or 'reject', got '" + policy + "'");
-    }
-  }
+  corpus_options.tokenizer = tokenizer_options(args);
   TrainOptions options;
   const std::string model = args.values.count("model") ? args.values.at("model") : "cbow";
   if (model == "cbow") {
@@ -426,6 +420,50 @@ int run_convert(const Args& args) {
   return 0;
 }
 
+const char* kTokenizeHelp = R"(usage: embedlab tokenize INPUT OUTPUT [--keep-case] [--keep-punctuation] [--invalid-utf8 replace|reject]
+
+Writes INPUT as `train` sees it: one line per input line, tokens lowercased, stripped of leading and
+trailing punctuation and separated by single spaces. Useful to feed other tools the same tokens.
+)";
+
+TokenizerOptions tokenizer_options(const Args& args) {
+  TokenizerOptions options;
+  options.lowercase = !args.has("keep-case");
+  options.strip_punctuation = !args.has("keep-punctuation");
+  if (args.values.count("invalid-utf8")) {
+    const std::string& policy = args.values.at("invalid-utf8");
+    if (policy == "reject") {
+      options.invalid_utf8 = InvalidUtf8::kReject;
+    } else if (policy != "replace") {
+      throw Error("--invalid-utf8 must be 'replace' or 'reject', got '" + policy + "'");
+    }
+  }
+  return options;
+}
+
+int run_tokenize(const Args& args) {
+  need_positional(args, 2, "embedlab tokenize INPUT OUTPUT");
+  const std::string& input = args.positional[0];
+  std::ifstream in(input, std::ios::binary);
+  if (!in) throw Error("cannot open '" + input + "': " + std::strerror(errno));
+  const TokenizerOptions options = tokenizer_options(args);
+  write_file(args.positional[1], [&](std::ostream& out) {
+    std::string line, joined;
+    std::vector<std::string> tokens;
+    std::size_t line_number = 0;
+    while (std::getline(in, line)) {
+      tokenize_line(line, options, ++line_number, input, tokens);
+      joined.clear();
+      for (const auto& t : tokens) {
+        if (!joined.empty()) joined += ' ';
+        joined += t;
+      }
+      out << joined << '\n';
+    }
+  });
+  return 0;
+}
+
 const char* kMainHelp = R"(embedlab: train and explore word embeddings
 
 usage: embedlab VERB [arguments] (embedlab VERB --help for details)
@@ -437,6 +475,7 @@ usage: embedlab VERB [arguments] (embedlab VERB --help for details)
   doesnt-match  the odd one out among several words
   eval          analogy accuracy (questions-words) or word-pair similarity (Spearman)
   convert       word2vec text <-> binary, GloVe, Embedding Projector TSV
+  tokenize      write a corpus as train sees it (lowercased, punctuation stripped)
 )";
 
 struct Verb {
@@ -460,11 +499,16 @@ int run(int argc, char** argv) {
       {"similarity", {kSimilarityHelp, {}, {}, run_similarity}},
       {"doesnt-match", {kDoesntMatchHelp, {}, {}, run_doesnt_match}},
       {"convert", {kConvertHelp, {"to", "precision"}, {}, run_convert}},
+      {"tokenize", {kTokenizeHelp, {"invalid-utf8"}, {"keep-case", "keep-punctuation"}, run_tokenize}},
   };
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
       std::strcmp(argv[1], "help") == 0) {
     std::fputs(kMainHelp, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::printf("embedlab 0.1.0 (kernels: %s)\n", kernels::active_isa());
+    return 0;
   }
   const auto it = verbs.find(argv[1]);
   if (it == verbs.end()) throw Error(std::string("unknown verb '") + argv[1] + "' (see: embedlab --help)");
