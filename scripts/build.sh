@@ -1,9 +1,31 @@
 #!/usr/bin/env bash
-# Builds what is stale: the native library, CLI and tests in build/ (CMake tracks staleness).
+# Builds what is stale (CMake tracks staleness):
+#   build/       native library, CLI (build/embedlab) and GoogleTest binary
+#   build-wasm/  the WebAssembly module, written to src/js/wasm/ (single-threaded and pthreads)
+#   scripts/build.sh [--native-only | --wasm-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc 2>/dev/null || echo 2)
-if [[ ! -f build/CMakeCache.txt ]]; then
-  cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+what="${1:-all}"
+
+if [[ "$what" != "--wasm-only" ]]; then
+  if [[ ! -f build/CMakeCache.txt ]]; then
+    cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build build -j "$jobs"
 fi
-cmake --build build -j "$jobs"
+
+if [[ "$what" != "--native-only" ]]; then
+  # Emscripten 3.1.6 quirks (see ../shared/TOOLCHAIN.md): its JS optimiser needs Debian's node
+  # modules, and Node 20 rejects the emulator flag emcmake injects.
+  export NODE_PATH=/usr/share/nodejs
+  if ! command -v emcmake >/dev/null 2>&1; then
+    echo "build: emscripten is missing; run scripts/setup.sh" >&2
+    exit 1
+  fi
+  if [[ ! -f build-wasm/CMakeCache.txt ]]; then
+    emcmake cmake -S . -B build-wasm -DCMAKE_BUILD_TYPE=Release \
+      "-DCMAKE_CROSSCOMPILING_EMULATOR=/usr/bin/node;--no-experimental-fetch" >/dev/null
+  fi
+  cmake --build build-wasm -j "$jobs"
+fi

@@ -1,0 +1,44 @@
+// The training Worker for pages: runs embedlab.train() off the main thread.
+// Protocol ({id, type} messages):
+//   page -> worker  { id, type: 'train', text | bytes, options }   { id, type: 'cancel' }
+//   worker -> page  { id, type: 'progress', progress }              { id, type: 'probe', neighbours, progress }
+//                   { id, type: 'done', words, dim, vectors, training }  (vectors: a transferred ArrayBuffer)
+//                   { id, type: 'error', message, name }
+import { init } from './index.js';
+
+const running = new Map(); // id -> AbortController
+
+self.onmessage = async (event) => {
+  const { id, type } = event.data ?? {};
+  if (type === 'cancel') {
+    running.get(id)?.abort();
+    return;
+  }
+  if (type !== 'train') {
+    self.postMessage({ id, type: 'error', name: 'Error', message: `unknown message type '${type}'` });
+    return;
+  }
+  const controller = new AbortController();
+  running.set(id, controller);
+  let model = null;
+  try {
+    const el = await init();
+    const options = event.data.options ?? {};
+    model = await el.train(event.data.text ?? event.data.bytes, {
+      ...options,
+      signal: controller.signal,
+      onProgress: (progress) => self.postMessage({ id, type: 'progress', progress }),
+      onProbe: (neighbours, progress) => self.postMessage({ id, type: 'probe', neighbours, progress }),
+    });
+    const vectors = model.vectors();
+    self.postMessage(
+      { id, type: 'done', words: model.words, dim: model.dim, vectors: vectors.buffer, training: model.training },
+      [vectors.buffer],
+    );
+  } catch (error) {
+    self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+  } finally {
+    model?.dispose();
+    running.delete(id);
+  }
+};
