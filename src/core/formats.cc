@@ -42,8 +42,9 @@ bool parse_float(std::string_view field, float& value) {
 #ifdef EMBEDLAB_HAVE_FLOAT_FROM_CHARS
   const char* begin = field.data();
   if (!field.empty() && field[0] == '+') ++begin;  // from_chars rejects a leading '+'
+  if (begin != field.data() && begin < field.data() + field.size() && *begin == '-') return false;  // "+-1"
   const auto [ptr, ec] = std::from_chars(begin, field.data() + field.size(), value);
-  if (ec == std::errc::result_out_of_range) {
+  if (ec == std::errc::result_out_of_range && ptr == field.data() + field.size()) {
     value = std::strtof(std::string(field).c_str(), nullptr);
     return true;
   }
@@ -249,14 +250,23 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
   while (start < bytes.size() && (bytes[start] == '\n' || bytes[start] == '\r' || bytes[start] == ' ')) ++start;
   if (start == bytes.size()) throw Error(source + " is empty; expected word vectors");
   std::vector<std::string_view> fields;
-  const std::string_view header = first_line(bytes);
-  split_fields(header, fields);
+  // The first non-blank line decides (GloVe files may start with blank lines).
+  std::size_t line_start = 0;
+  std::size_t line_number = 1;
+  std::string_view header = first_line(bytes);
+  for (split_fields(header, fields); fields.empty() && line_start + header.size() < bytes.size();
+       split_fields(header, fields)) {
+    line_start += header.size() + 1;
+    ++line_number;
+    header = first_line(bytes, line_start);
+  }
   long long count, dim;
   if (fields.size() == 2 && parse_count(fields[0], count) && parse_count(fields[1], dim)) {
     // Binary rows are raw floats: control bytes or invalid UTF-8 right after the header. A text
     // row, even a malformed one, is left to the text parser, whose errors name the line.
-    if (header.size() + 1 >= bytes.size()) return VectorFormat::kWord2VecText;
-    const std::string_view row = first_line(bytes, header.size() + 1);
+    const std::size_t row_start = line_start + header.size() + 1;
+    if (row_start >= bytes.size()) return VectorFormat::kWord2VecText;
+    const std::string_view row = first_line(bytes, row_start);
     bool text = is_valid_utf8(row);
     for (std::size_t i = 0; text && i < row.size(); ++i) {
       const auto c = static_cast<unsigned char>(row[i]);
@@ -270,7 +280,7 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
     for (std::size_t i = 1; numbers && i < fields.size(); ++i) numbers = parse_float(fields[i], value);
     if (numbers) return VectorFormat::kGloveText;
   }
-  throw Error(at_line(source, 1) +
+  throw Error(at_line(source, line_number) +
               "not a vectors file: expected a header 'count dim' (word2vec, fastText .vec) or a word followed by "
               "numbers (GloVe), found '" +
               excerpt(header) + "'");

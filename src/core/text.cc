@@ -71,10 +71,17 @@ void encode(char32_t cp, std::string& out) {
 char32_t to_lower(char32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
   if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 0x20;             // Latin-1
+  if (cp == 0x130) return 'i';                                                // İ -> i, not dotless ı
   if (cp >= 0x100 && cp <= 0x137 && cp % 2 == 0) return cp + 1;               // Latin Extended-A
   if (cp >= 0x139 && cp <= 0x148 && cp % 2 == 1) return cp + 1;
   if (cp >= 0x14A && cp <= 0x177 && cp % 2 == 0) return cp + 1;
+  if (cp == 0x178) return 0xFF;                                               // Ÿ -> ÿ
+  if (cp >= 0x179 && cp <= 0x17E && cp % 2 == 1) return cp + 1;               // Ź Ż Ž
   if (cp >= 0x391 && cp <= 0x3AB && cp != 0x3A2) return cp + 0x20;            // Greek
+  if (cp == 0x386) return 0x3AC;                                              // Greek with tonos
+  if (cp >= 0x388 && cp <= 0x38A) return cp + 0x25;
+  if (cp == 0x38C) return 0x3CC;
+  if (cp == 0x38E || cp == 0x38F) return cp + 0x3F;
   if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;                           // Cyrillic
   if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
   return cp;
@@ -93,7 +100,7 @@ bool is_punctuation(char32_t cp) {
   return cp == 0xA1 || cp == 0xAB || cp == 0xBB || cp == 0xBF || cp == 0xB7 ||  // ¡ « » ¿ ·
          (cp >= 0x2010 && cp <= 0x2027) ||                                       // dashes, quotes, …
          (cp >= 0x2030 && cp <= 0x205E) || (cp >= 0x3001 && cp <= 0x3003) ||
-         (cp >= 0x300C && cp <= 0x3011) || cp == kReplacement;
+         (cp >= 0x300C && cp <= 0x3011);
 }
 
 struct CodePoint {

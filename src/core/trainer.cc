@@ -240,7 +240,9 @@ TrainProgress Trainer::progress() {
   p.words_per_second = p.elapsed_ms > 0 ? static_cast<double>(p.words_done) / (p.elapsed_ms / 1000.0) : 0.0;
   std::lock_guard<std::mutex> lock(mutex_);
   p.learning_rate = current_rate_;
-  p.average_loss = loss_examples_ > 0 ? loss_sum_ / static_cast<double>(loss_examples_) : 0.0;
+  // Threads publish their losses every ~10,000 words; between publications repeat the last mean.
+  if (loss_examples_ > 0) last_average_loss_ = loss_sum_ / static_cast<double>(loss_examples_);
+  p.average_loss = last_average_loss_;
   loss_sum_ = 0.0;
   loss_examples_ = 0;
   p.finished = done_;

@@ -45,7 +45,7 @@ struct TrainProgress {
   std::int64_t words_total = 0;  // tokens * epochs
   int epoch = 1;                 // 1-based epoch the training is in
   double learning_rate = 0.0;
-  double average_loss = 0.0;     // mean loss per example since the previous progress() call
+  double average_loss = 0.0;     // mean loss per example since the previous report with new examples
   double words_per_second = 0.0; // since the start
   double elapsed_ms = 0.0;
   bool finished = false;
@@ -97,6 +97,7 @@ class Trainer {
   std::condition_variable done_cv_;
   bool done_ = false;
   double loss_sum_ = 0.0;
+  double last_average_loss_ = 0.0;
   std::int64_t loss_examples_ = 0;
   double current_rate_;
   std::exception_ptr error_;

@@ -1,0 +1,394 @@
+// The embedlab command-line tool, run as a user would: train on a small corpus, query the
+// vectors, evaluate them, and fail with a one-line "embedlab: error: ..." on every bad input.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/embeddings.h"
+#include "core/formats.h"
+#include "core/random.h"
+
+namespace embedlab {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CliResult {
+  int exit_code;       // 128 + signal when the process was killed
+  std::string output;  // stdout and stderr, interleaved
+};
+
+// Runs the CLI through the shell; every argument is already quoted by the caller as needed.
+CliResult run_cli(const std::string& arguments) {
+  const std::string command = std::string("'") + EMBEDLAB_CLI_PATH + "' " + arguments + " 2>&1 </dev/null";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::string output;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, n);
+  const int status = pclose(pipe);
+  const int code = WIFEXITED(status) ? WEXITSTATUS(status) : WIFSIGNALED(status) ? 128 + WTERMSIG(status) : -1;
+  return {code, output};
+}
+
+std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
+
+bool contains(const std::string& text, const std::string& fragment) { return text.find(fragment) != std::string::npos; }
+
+// The same planted corpus as the trainer tests, smaller: 8 people, each with attribute words.
+std::string planted_corpus(int sentences, std::uint64_t seed) {
+  const char* people[2][2][2] = {{{"king", "prince"}, {"queen", "princess"}}, {{"man", "boy"}, {"woman", "girl"}}};
+  const std::vector<std::string> status[2] = {{"crown", "throne", "palace", "reign", "royal", "castle"},
+                                              {"farm", "market", "village", "field", "cottage", "work"}};
+  const std::vector<std::string> gender[2] = {{"he", "his", "him", "beard", "father", "husband"},
+                                              {"she", "her", "hers", "dress", "mother", "wife"}};
+  const std::vector<std::string> age[2] = {{"old", "wise", "tall", "married"}, {"little", "school", "toy", "play"}};
+  const std::vector<std::string> filler = {"the", "a", "and", "of", "was", "in", "to"};
+  const auto pick = [](const std::vector<std::string>& from, Rng& rng) {
+    return from[rng.below(static_cast<std::uint32_t>(from.size()))];
+  };
+  Rng rng(seed);
+  std::string text;
+  std::vector<std::string> words;
+  for (int s = 0; s < sentences; ++s) {
+    const std::uint32_t r = rng.below(2), g = rng.below(2), a = rng.below(2);
+    words = {people[r][g][a]};
+    for (int k = 0; k < 2; ++k) words.push_back(pick(status[r], rng));
+    for (int k = 0; k < 2; ++k) words.push_back(pick(gender[g], rng));
+    words.push_back(pick(age[a], rng));
+    for (int k = 0; k < 3; ++k) words.push_back(pick(filler, rng));
+    for (std::size_t i = words.size(); i > 1; --i) std::swap(words[i - 1], words[rng.below(static_cast<std::uint32_t>(i))]);
+    for (std::size_t i = 0; i < words.size(); ++i) text += words[i] + (i + 1 < words.size() ? " " : "\n");
+  }
+  return text;
+}
+
+// Hand-made vectors (axes: person, royal, female, fruit, pear-ness) with answers known on paper.
+const char* kFamilyVectors =
+    "7 5\n"
+    "man 1 0 0 0 0\n"
+    "woman 1 0 1 0 0\n"
+    "king 1 1 0 0 0\n"
+    "queen 1 1 1 0 0\n"
+    "royal 0 1 0 0 0\n"
+    "apple 0 0 0 1 0\n"
+    "pear 0 0 0 1 0.3\n";
+
+// One printed neighbour: "  1  queen                    0.8165".
+struct Row {
+  int rank;
+  std::string word;
+  double similarity;
+};
+
+std::vector<Row> neighbour_rows(const std::string& output) {
+  std::vector<Row> rows;
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    Row row;
+    if (fields >> row.rank >> row.word >> row.similarity) rows.push_back(row);
+  }
+  return rows;
+}
+
+// The whitespace-separated fields of the first output line starting with `name`.
+std::vector<std::string> report_row(const std::string& output, const std::string& name) {
+  std::istringstream lines(output);
+  std::string line;
+  while (std::getline(lines, line)) {
+    std::istringstream fields(line);
+    std::vector<std::string> row;
+    for (std::string f; fields >> f;) row.push_back(f);
+    if (!row.empty() && row[0] == name) return row;
+  }
+  return {};
+}
+
+std::string read_bytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = (fs::temp_directory_path() / "embedlab-cli-XXXXXX").string();
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+  }
+  void TearDown() override {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+  }
+
+  fs::path write(const std::string& name, const std::string& contents) {
+    const fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << contents;
+    return path;
+  }
+
+  // Every failure: exit code 1, one "embedlab: error:" line with `fragment`, no crash.
+  void expect_clean_error(const std::string& arguments, const std::string& fragment) {
+    SCOPED_TRACE("embedlab " + arguments);
+    const CliResult r = run_cli(arguments);
+    EXPECT_EQ(r.exit_code, 1) << r.output;
+    EXPECT_TRUE(contains(r.output, "embedlab: error: ")) << r.output;
+    EXPECT_TRUE(contains(r.output, fragment)) << "expected '" << fragment << "' in: " << r.output;
+    EXPECT_FALSE(contains(r.output, "terminate called")) << r.output;
+    EXPECT_FALSE(contains(r.output, "Aborted")) << r.output;
+    EXPECT_FALSE(contains(r.output, "core dumped")) << r.output;
+  }
+
+  fs::path dir_;
+};
+
+const char* kSmallTraining = " --dim 20 --epochs 10 --min-count 1 --sample 0 --seed 3";
+
+TEST_F(Cli, TrainWritesVectorsThatLoadAndKnowThePlantedAnalogy) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(2000, 11));
+  const fs::path vectors = dir_ / "vectors.vec";
+  const CliResult r = run_cli("train --input " + quoted(corpus) + " --output " + quoted(vectors) + kSmallTraining);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Progress goes to stderr: the summary lines.
+  EXPECT_TRUE(contains(r.output, "47 words kept")) << r.output;
+  EXPECT_TRUE(contains(r.output, "trained 47 x 20")) << r.output;
+  EXPECT_FALSE(fs::exists(dir_ / "vectors.vec.tmp"));
+
+  const std::string bytes = read_bytes(vectors);
+  EXPECT_EQ(bytes.substr(0, 6), "47 20\n");
+  EXPECT_EQ(detect_format(bytes, "vectors.vec"), VectorFormat::kWord2VecText);
+  const Embeddings e = load_vectors(vectors.string());
+  EXPECT_EQ(e.size(), 47u);
+  EXPECT_EQ(e.dim(), 20u);
+  EXPECT_LE(e.words()[0].size(), 3u) << "filler words are the most frequent, found " << e.words()[0];
+  const auto answer = e.analogy("man", "king", "woman", AnalogyMethod::kAdd, 3);
+  EXPECT_EQ(answer[0].word, "queen");
+
+  // The same through the CLI: A - B + C.
+  const CliResult analogy = run_cli("analogy " + quoted(vectors) + " king man woman --top 3");
+  ASSERT_EQ(analogy.exit_code, 0) << analogy.output;
+  const auto rows = neighbour_rows(analogy.output);
+  ASSERT_EQ(rows.size(), 3u) << analogy.output;
+  EXPECT_EQ(rows[0].word, "queen") << analogy.output;
+}
+
+TEST_F(Cli, QuietTrainingPrintsNothing) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(300, 5));
+  const CliResult r = run_cli("train --quiet --input " + quoted(corpus) + " --output " + quoted(dir_ / "v.vec") + kSmallTraining);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "");
+  EXPECT_TRUE(fs::exists(dir_ / "v.vec"));
+}
+
+TEST_F(Cli, BinaryOptionWritesWord2VecBinaryWithTheSameVectors) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(500, 5));
+  const fs::path text = dir_ / "v.vec", binary = dir_ / "v.bin";
+  const std::string common = " --quiet --threads 1 --input " + quoted(corpus) + kSmallTraining;
+  ASSERT_EQ(run_cli("train --output " + quoted(text) + common).exit_code, 0);
+  const CliResult r = run_cli("train --binary --output " + quoted(binary) + common);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+
+  const std::string bytes = read_bytes(binary);
+  EXPECT_EQ(detect_format(bytes, "v.bin"), VectorFormat::kWord2VecBinary);
+  const Embeddings b = load_vectors(binary.string());
+  const Embeddings t = load_vectors(text.string());
+  ASSERT_EQ(b.words(), t.words());
+  ASSERT_EQ(b.dim(), 20u);
+  // Header, then per word: the word, a space, dim floats and a newline.
+  std::size_t expected_size = std::to_string(b.size()).size() + 4;  // "47 20\n"
+  for (const auto& w : b.words()) expected_size += w.size() + 1 + 20 * sizeof(float) + 1;
+  EXPECT_EQ(bytes.size(), expected_size);
+  // One thread and one seed: the same training, text rounded to 6 significant digits.
+  for (std::size_t i = 0; i < b.data().size(); ++i) {
+    ASSERT_NEAR(t.data()[i], b.data()[i], 1e-5 * std::fabs(b.data()[i]) + 1e-12) << "value " << i;
+  }
+}
+
+TEST_F(Cli, SimilarPrintsRankedNeighboursWithoutTheQueryWord) {
+  const fs::path vectors = write("family.vec", kFamilyVectors);
+  const CliResult r = run_cli("similar " + quoted(vectors) + " king --top 3");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto rows = neighbour_rows(r.output);
+  ASSERT_EQ(rows.size(), 3u) << r.output;
+  EXPECT_EQ(rows[0].rank, 1);
+  EXPECT_EQ(rows[0].word, "queen");
+  EXPECT_NEAR(rows[0].similarity, 0.8165, 1e-4);
+  EXPECT_EQ(rows[2].rank, 3);
+  for (const auto& row : rows) EXPECT_NE(row.word, "king");
+  EXPECT_GE(rows[0].similarity, rows[1].similarity);
+  EXPECT_GE(rows[1].similarity, rows[2].similarity);
+
+  const CliResult minus = run_cli("similar " + quoted(vectors) + " king woman --minus man --top 1");
+  ASSERT_EQ(minus.exit_code, 0) << minus.output;
+  const auto best = neighbour_rows(minus.output);
+  ASSERT_EQ(best.size(), 1u) << minus.output;
+  EXPECT_EQ(best[0].word, "queen");
+
+  const CliResult restricted = run_cli("similar " + quoted(vectors) + " king --restrict 2");
+  const auto two = neighbour_rows(restricted.output);
+  ASSERT_EQ(two.size(), 2u) << restricted.output;
+  EXPECT_EQ(two[0].word, "man");
+  EXPECT_EQ(two[1].word, "woman");
+}
+
+TEST_F(Cli, AnalogyComputesAMinusBPlusC) {
+  const fs::path vectors = write("family.vec", kFamilyVectors);
+  for (const char* method : {"add", "mul"}) {
+    const CliResult r = run_cli("analogy " + quoted(vectors) + " king man woman --top 2 --method " + method);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto rows = neighbour_rows(r.output);
+    ASSERT_EQ(rows.size(), 2u) << r.output;
+    EXPECT_EQ(rows[0].word, "queen") << method;
+  }
+  const CliResult r = run_cli("analogy " + quoted(vectors) + " king man woman --top 1");
+  EXPECT_NEAR(neighbour_rows(r.output).at(0).similarity, 0.9750, 1e-3) << r.output;
+}
+
+TEST_F(Cli, SimilarityAndDoesntMatchPrintTheirAnswer) {
+  const fs::path vectors = write("family.vec", kFamilyVectors);
+  const CliResult s = run_cli("similarity " + quoted(vectors) + " king royal");
+  ASSERT_EQ(s.exit_code, 0) << s.output;
+  EXPECT_EQ(s.output, "0.7071\n");
+  const CliResult d = run_cli("doesnt-match " + quoted(vectors) + " king queen man apple");
+  ASSERT_EQ(d.exit_code, 0) << d.output;
+  EXPECT_EQ(d.output, "apple\n");
+}
+
+TEST_F(Cli, EvalReportsAnalogyAccuracyPerSection) {
+  const fs::path vectors = write("family.vec", kFamilyVectors);
+  const fs::path questions = write("questions.txt",
+                                   ": family\n"
+                                   "man king woman queen\n"   // right
+                                   "man woman king queen\n"   // right
+                                   "MAN KING WOMAN ROYAL\n"   // wrong (queen), case-insensitive
+                                   ": gram-fruit\n"
+                                   "man king apple pear\n"    // right
+                                   "foo bar baz qux\n");      // not answered
+  const CliResult r = run_cli("eval " + quoted(vectors) + " " + quoted(questions));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto expect_row = [&](const std::string& name, const std::vector<std::string>& fields) {
+    const auto row = report_row(r.output, name);
+    ASSERT_EQ(row.size(), 7u) << "row '" << name << "' in:\n" << r.output;
+    EXPECT_EQ(std::vector<std::string>(row.begin() + 1, row.end()), fields) << r.output;
+  };
+  expect_row("family", {"66.67%", "2", "/", "3", "coverage", "100.00%"});
+  expect_row("gram-fruit", {"100.00%", "1", "/", "1", "coverage", "50.00%"});
+  expect_row("semantic", {"66.67%", "2", "/", "3", "coverage", "100.00%"});
+  expect_row("syntactic", {"100.00%", "1", "/", "1", "coverage", "50.00%"});
+  expect_row("total", {"75.00%", "3", "/", "4", "coverage", "80.00%"});
+}
+
+TEST_F(Cli, EvalReportsSpearmanForWordPairs) {
+  const fs::path vectors = write("family.vec", kFamilyVectors);
+  // Scores ordered like the cosines (0 < 0.71 < 0.82 < 0.96), plus one unknown word.
+  const fs::path pairs = write("pairs.tsv", "# word pairs\nking\tapple\t0.5\nman\twoman\t5\nking\tqueen\t6\napple\tpear\t9.5\nfoo\tbar\t3\n");
+  const CliResult r = run_cli("eval " + quoted(vectors) + " " + quoted(pairs));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "spearman 1.0000  pairs 4  oov 1\n");
+}
+
+// ---- errors -------------------------------------------------------------------------------------
+
+TEST_F(Cli, MissingInputFileIsAnError) {
+  expect_clean_error("train --input " + quoted(dir_ / "missing.txt") + " --output " + quoted(dir_ / "v.vec"),
+                     "cannot open '" + (dir_ / "missing.txt").string() + "'");
+  EXPECT_FALSE(fs::exists(dir_ / "v.vec"));
+  expect_clean_error("similar " + quoted(dir_ / "missing.vec") + " king", "cannot open");
+}
+
+TEST_F(Cli, EmptyCorpusIsAnError) {
+  const fs::path empty = write("empty.txt", "");
+  expect_clean_error("train --input " + quoted(empty) + " --output " + quoted(dir_ / "v.vec"), "has no words");
+  const fs::path punctuation = write("punctuation.txt", "... !!!\n\n-- ,\n");
+  expect_clean_error("train --input " + quoted(punctuation) + " --output " + quoted(dir_ / "v.vec"), "has no words");
+  EXPECT_FALSE(fs::exists(dir_ / "v.vec"));
+}
+
+TEST_F(Cli, CorpusEmptiedByMinCountIsAnError) {
+  const fs::path corpus = write("few.txt", "the cat sat on the mat\n");
+  expect_clean_error("train --input " + quoted(corpus) + " --output " + quoted(dir_ / "v.vec") + " --min-count 5",
+                     "no word occurs at least min_count=5 times");
+  EXPECT_FALSE(fs::exists(dir_ / "v.vec"));
+}
+
+TEST_F(Cli, BadTrainingOptionsAreErrorsNamingTheOption) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(50, 1));
+  const std::string base = "train --input " + quoted(corpus) + " --output " + quoted(dir_ / "v.vec") + " ";
+  expect_clean_error(base + "--dim 0", "dim must be between 1 and 10,000, got 0");
+  expect_clean_error(base + "--dim 10001", "dim must be between 1 and 10,000, got 10001");
+  expect_clean_error(base + "--window 0", "window must be between");
+  expect_clean_error(base + "--negative -1", "negative must be between");
+  expect_clean_error(base + "--epochs 0", "epochs must be between");
+  expect_clean_error(base + "--threads 0", "threads must be between");
+  expect_clean_error(base + "--dim abc", "--dim expects a whole number, got 'abc'");
+  expect_clean_error(base + "--model lstm", "--model must be 'cbow' or 'skipgram'");
+  expect_clean_error(base + "--loss softmax", "--loss must be 'ns' or 'hs'");
+  expect_clean_error(base + "--dim", "option --dim needs a value");
+  expect_clean_error("train --input " + quoted(corpus), "train needs --input and --output");
+  EXPECT_FALSE(fs::exists(dir_ / "v.vec"));
+}
+
+TEST_F(Cli, UnknownOptionsAndVerbsAreErrors) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(50, 1));
+  expect_clean_error("train --input " + quoted(corpus) + " --output " + quoted(dir_ / "v.vec") + " --bogus 3",
+                     "unknown option '--bogus' for 'train'");
+  expect_clean_error("similar " + quoted(dir_ / "v.vec") + " king --window 3", "unknown option '--window'");
+  expect_clean_error("quack", "unknown verb 'quack'");
+}
+
+TEST_F(Cli, UnknownWordIsAnError) {
+  const fs::path vectors = write("family.vec", kFamilyVectors);
+  expect_clean_error("similar " + quoted(vectors) + " quene", "word 'quene' is not in the vocabulary (7 words)");
+  expect_clean_error("analogy " + quoted(vectors) + " king man quene", "word 'quene' is not in the vocabulary");
+}
+
+TEST_F(Cli, MalformedVectorsFileErrorNamesTheLine) {
+  const fs::path short_row = write("short.vec", "2 3\na 1 2 3\nb 1 2\n");
+  expect_clean_error("similar " + quoted(short_row) + " a", "line 3");
+  expect_clean_error("similar " + quoted(short_row) + " a", "expected 3 numbers after 'b', found 2");
+  const fs::path garbage = write("garbage.vec", "2 2\na 1 x\nb 1 2\n");
+  expect_clean_error("similar " + quoted(garbage) + " a", "line 2");
+  const fs::path not_vectors = write("prose.txt", "this is not a vectors file\n");
+  expect_clean_error("similar " + quoted(not_vectors) + " a", "not a vectors file");
+}
+
+TEST_F(Cli, MissingArgumentsAreErrors) {
+  expect_clean_error("similar", "missing arguments; usage: embedlab similar");
+  expect_clean_error("analogy " + quoted(dir_ / "v.vec") + " king man", "missing arguments");
+}
+
+TEST_F(Cli, HelpOnEveryVerbExitsZeroAndPrintsUsage) {
+  for (const char* verb : {"train", "similar", "analogy", "eval", "similarity", "doesnt-match", "convert", "tokenize"}) {
+    for (const char* flag : {"--help", "-h"}) {
+      const CliResult r = run_cli(std::string(verb) + " " + flag);
+      EXPECT_EQ(r.exit_code, 0) << verb << " " << flag << ": " << r.output;
+      EXPECT_TRUE(contains(r.output, "usage: embedlab " + std::string(verb))) << verb << ": " << r.output;
+    }
+  }
+  // --help wins over other (even bad) arguments.
+  const CliResult r = run_cli("train --dim 0 --help");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "usage"));
+
+  const CliResult main_help = run_cli("--help");
+  EXPECT_EQ(main_help.exit_code, 0);
+  EXPECT_TRUE(contains(main_help.output, "usage: embedlab VERB"));
+  const CliResult nothing = run_cli("");
+  EXPECT_EQ(nothing.exit_code, 2);
+  EXPECT_TRUE(contains(nothing.output, "usage"));
+}
+
+}  // namespace
+}  // namespace embedlab

@@ -1,0 +1,314 @@
+// Reading and writing vectors files: round trips, format detection and error messages.
+#include "core/formats.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <initializer_list>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "core/error.h"
+
+namespace embedlab {
+namespace {
+
+// Three words, values chosen to stress float formatting: thirds, tiny, huge and negative numbers.
+Embeddings sample_embeddings() {
+  return Embeddings({"the", "école", "c++"}, 3,
+                    {0.1f, -1.0f / 3.0f, 2.5e-7f,             //
+                     3.4e38f, -0.0f, 123456.789f,             //
+                     -1.17549435e-38f, 0.999999f, 7.0f});
+}
+
+std::string to_word2vec_binary(const Embeddings& embeddings) {
+  std::ostringstream out;
+  write_word2vec_binary(embeddings, out);
+  return out.str();
+}
+
+std::string to_word2vec_text(const Embeddings& embeddings, int precision = 6) {
+  std::ostringstream out;
+  write_word2vec_text(embeddings, out, precision);
+  return out.str();
+}
+
+// The message of the Error that parsing `bytes` raises, or "<no error>".
+std::string parse_error(std::string_view bytes, VectorFormat format = VectorFormat::kAuto,
+                        const std::string& source = "vectors.txt") {
+  try {
+    parse_vectors(bytes, source, format);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+// Checks that `message` contains every one of `parts`.
+::testing::AssertionResult ContainsAll(const std::string& message, std::initializer_list<const char*> parts) {
+  for (const char* part : parts) {
+    if (message.find(part) == std::string::npos) {
+      return ::testing::AssertionFailure() << "'" << message << "' does not contain '" << part << "'";
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(Formats, Word2VecBinaryRoundTripIsBitExact) {
+  const Embeddings original = sample_embeddings();
+  const std::string bytes = to_word2vec_binary(original);
+  EXPECT_EQ(bytes.rfind("3 3\n", 0), 0u);
+  EXPECT_EQ(detect_format(bytes, "vectors.bin"), VectorFormat::kWord2VecBinary);
+  const Embeddings loaded = parse_vectors(bytes, "vectors.bin");
+  EXPECT_EQ(loaded.words(), original.words());
+  ASSERT_EQ(loaded.dim(), original.dim());
+  ASSERT_EQ(loaded.data().size(), original.data().size());
+  EXPECT_EQ(std::memcmp(loaded.data().data(), original.data().data(), original.data().size() * sizeof(float)), 0);
+  // Explicitly asking for the binary format gives the same.
+  const Embeddings explicit_format = parse_vectors(bytes, "vectors.bin", VectorFormat::kWord2VecBinary);
+  EXPECT_EQ(std::memcmp(explicit_format.data().data(), original.data().data(), original.data().size() * sizeof(float)), 0);
+}
+
+TEST(Formats, Word2VecBinaryWithoutNewlinesAfterRowsLoads) {
+  // Original word2vec wrote a newline after each row, some tools do not.
+  const float a[2] = {1.5f, -2.0f}, b[2] = {0.25f, 4.0f};
+  std::string bytes = "2 2\nfirst ";
+  bytes.append(reinterpret_cast<const char*>(a), sizeof(a));
+  bytes += "second ";
+  bytes.append(reinterpret_cast<const char*>(b), sizeof(b));
+  const Embeddings loaded = parse_vectors(bytes, "bare.bin", VectorFormat::kWord2VecBinary);
+  EXPECT_EQ(loaded.words(), (std::vector<std::string>{"first", "second"}));
+  EXPECT_EQ(loaded.data(), (std::vector<float>{1.5f, -2.0f, 0.25f, 4.0f}));
+}
+
+TEST(Formats, Word2VecTextRoundTripKeepsSixSignificantDigits) {
+  const Embeddings original = sample_embeddings();
+  const std::string text = to_word2vec_text(original);
+  EXPECT_EQ(text.rfind("3 3\n", 0), 0u);
+  EXPECT_EQ(detect_format(text, "vectors.txt"), VectorFormat::kWord2VecText);
+  const Embeddings loaded = parse_vectors(text, "vectors.txt");
+  EXPECT_EQ(loaded.words(), original.words());
+  ASSERT_EQ(loaded.data().size(), original.data().size());
+  for (std::size_t i = 0; i < original.data().size(); ++i) {
+    const float expected = original.data()[i];
+    EXPECT_NEAR(loaded.data()[i], expected, 1e-5 * std::fabs(expected)) << "value " << i;
+  }
+}
+
+TEST(Formats, Word2VecTextPrecisionControlsDigits) {
+  const Embeddings embeddings({"pi"}, 1, {3.14159265f});
+  EXPECT_EQ(to_word2vec_text(embeddings, 3), "1 1\npi 3.14\n");
+  EXPECT_EQ(to_word2vec_text(embeddings), "1 1\npi 3.14159\n");
+}
+
+TEST(Formats, GloveTextWithoutHeaderIsDetectedAndLoads) {
+  const std::string glove = "the 0.418 0.24968 -0.41242\n, 0.013441 0.23682 -0.16899\ncat -1 2e-3 +0.5\n";
+  EXPECT_EQ(detect_format(glove, "glove.6B.3d.txt"), VectorFormat::kGloveText);
+  const Embeddings loaded = parse_vectors(glove, "glove.6B.3d.txt");
+  EXPECT_EQ(loaded.words(), (std::vector<std::string>{"the", ",", "cat"}));
+  EXPECT_EQ(loaded.dim(), 3u);
+  EXPECT_EQ(loaded.data(), (std::vector<float>{0.418f, 0.24968f, -0.41242f, 0.013441f, 0.23682f, -0.16899f, -1.0f,
+                                               2e-3f, 0.5f}));
+}
+
+TEST(Formats, GloveTextStartingWithBlankLinesIsDetected) {
+  const std::string glove = "\n\nthe 0.5 0.25\ncat -1 2\n";
+  EXPECT_EQ(detect_format(glove, "glove.txt"), VectorFormat::kGloveText);
+  EXPECT_EQ(parse_vectors(glove, "glove.txt").words(), (std::vector<std::string>{"the", "cat"}));
+}
+
+TEST(Formats, Word2VecTextIsDetectedAndToleratesCrLfAndBlankLines) {
+  const std::string text = "2 2\r\nthe 0.5 -0.5\r\n\r\ncat 1 2\r\n";
+  EXPECT_EQ(detect_format(text, "vectors.vec"), VectorFormat::kWord2VecText);
+  const Embeddings loaded = parse_vectors(text, "vectors.vec");
+  EXPECT_EQ(loaded.words(), (std::vector<std::string>{"the", "cat"}));
+  EXPECT_EQ(loaded.data(), (std::vector<float>{0.5f, -0.5f, 1.0f, 2.0f}));
+}
+
+TEST(Formats, ProjectorTsvHasTabSeparatedRowsAndOneWordPerLine) {
+  const Embeddings embeddings({"king", "queen"}, 3, {1.0f, -0.5f, 0.25f, 2.0f, 0.0f, -3.0f});
+  std::ostringstream vectors, metadata;
+  write_projector_tsv(embeddings, vectors, metadata);
+  EXPECT_EQ(vectors.str(), "1\t-0.5\t0.25\n2\t0\t-3\n");
+  EXPECT_EQ(metadata.str(), "king\nqueen\n");
+}
+
+TEST(Formats, ProjectorTsvRowsMatchTheVectors) {
+  const Embeddings embeddings = sample_embeddings();
+  std::ostringstream vectors, metadata;
+  write_projector_tsv(embeddings, vectors, metadata);
+  const auto rows = lines_of(vectors.str());
+  EXPECT_EQ(lines_of(metadata.str()), embeddings.words());
+  ASSERT_EQ(rows.size(), embeddings.size());
+  for (std::size_t w = 0; w < rows.size(); ++w) {
+    std::istringstream fields(rows[w]);
+    std::string field;
+    std::size_t i = 0;
+    while (std::getline(fields, field, '\t')) {
+      ASSERT_LT(i, embeddings.dim());
+      const float expected = embeddings.vector(static_cast<std::int32_t>(w))[i];
+      EXPECT_NEAR(std::stod(field), expected, 1e-5 * std::fabs(expected)) << "row " << w << " column " << i;
+      ++i;
+    }
+    EXPECT_EQ(i, embeddings.dim()) << "row " << w;
+  }
+}
+
+TEST(Formats, LoadVectorsReadsAFile) {
+  char path[] = "/tmp/embedlab-formats-test-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  const Embeddings original = sample_embeddings();
+  {
+    std::ofstream out(path, std::ios::binary);
+    write_word2vec_binary(original, out);
+  }
+  const Embeddings loaded = load_vectors(path);
+  std::remove(path);
+  EXPECT_EQ(loaded.words(), original.words());
+  EXPECT_EQ(std::memcmp(loaded.data().data(), original.data().data(), original.data().size() * sizeof(float)), 0);
+}
+
+TEST(Formats, LoadVectorsOnAMissingFileSaysItCannotOpenIt) {
+  std::string message = "<no error>";
+  try {
+    load_vectors("/nonexistent/dir/vectors.bin");
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_TRUE(ContainsAll(message, {"cannot open", "/nonexistent/dir/vectors.bin"}));
+}
+
+TEST(Formats, RejectsEmptyInput) {
+  EXPECT_TRUE(ContainsAll(parse_error("", VectorFormat::kAuto, "none.vec"), {"none.vec", "empty"}));
+  EXPECT_TRUE(ContainsAll(parse_error("\n\r\n  \n"), {"empty"}));
+  EXPECT_TRUE(ContainsAll(parse_error("", VectorFormat::kGloveText), {"empty"}));
+}
+
+TEST(Formats, RejectsAFirstLineThatIsNeitherHeaderNorVector) {
+  EXPECT_TRUE(ContainsAll(parse_error("hello world\nmore text\n"), {"vectors.txt", "line 1", "header"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 x\na 1 2\n", VectorFormat::kWord2VecText), {"line 1", "header", "2 x"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 3 4\na 1 2\n", VectorFormat::kWord2VecText), {"line 1", "header"}));
+  EXPECT_TRUE(ContainsAll(parse_error("nonsense\n", VectorFormat::kWord2VecBinary), {"line 1", "header"}));
+}
+
+TEST(Formats, RejectsAShortRow) {
+  EXPECT_TRUE(ContainsAll(parse_error("2 3\na 1 2 3\nb 1 2\n"),
+                          {"vectors.txt", "line 3", "expected 3 numbers", "found 2", "'b'"}));
+  EXPECT_TRUE(ContainsAll(parse_error("a 1 2\nb 1\n"), {"line 2", "expected 2 numbers", "found 1"}));
+}
+
+TEST(Formats, RejectsALongRow) {
+  EXPECT_TRUE(ContainsAll(parse_error("2 3\na 1 2 3 4\nb 1 2 3\n"), {"line 2", "expected 3 numbers", "found 4"}));
+}
+
+TEST(Formats, RejectsAWordWithoutNumbersInGlove) {
+  EXPECT_TRUE(ContainsAll(parse_error("lonely\n", VectorFormat::kGloveText), {"line 1", "lonely"}));
+}
+
+TEST(Formats, RejectsNonNumericValues) {
+  EXPECT_TRUE(ContainsAll(parse_error("2 2\na 1 2\nb 1 x3\n"), {"line 3", "'x3' is not a number", "'b'"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 2\na 1 2\nb 1 2.5.1\n"), {"line 3", "is not a number"}));
+  EXPECT_TRUE(ContainsAll(parse_error("a 1 2\nb 1,5 2\n"), {"line 2", "is not a number"}));
+  EXPECT_TRUE(ContainsAll(parse_error("a 1 2\nb +-1 2\n"), {"line 2", "'+-1' is not a number"}));
+  // Trailing garbage after a number too large for a float is still garbage, not infinity.
+  EXPECT_TRUE(ContainsAll(parse_error("a 1 2\nb 1e999abc 2\n"), {"line 2", "'1e999abc' is not a number"}));
+}
+
+TEST(Formats, RejectsNaNAndInfiniteValues) {
+  EXPECT_TRUE(ContainsAll(parse_error("2 2\na 1 2\nb nan 2\n"), {"line 3", "NaN", "'b'"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 2\na 1 NaN\nb 1 2\n"), {"line 2", "NaN"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 2\na 1 2\nb 1 inf\n"), {"line 3", "infinite"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 2\na -Infinity 2\nb 1 2\n"), {"line 2", "infinite"}));
+  EXPECT_TRUE(ContainsAll(parse_error("a 1 2\nb 1e39 2\n"), {"line 2", "infinite"}));  // overflows float
+}
+
+TEST(Formats, RejectsNaNInBinaryVectors) {
+  const Embeddings embeddings({"a", "b"}, 2, {1.0f, 2.0f, 3.0f, 4.0f});
+  std::string bytes = to_word2vec_binary(embeddings);
+  const float nan = std::nanf("");
+  const std::size_t second_row = bytes.find("b ") + 2;
+  std::memcpy(&bytes[second_row + sizeof(float)], &nan, sizeof(float));
+  EXPECT_TRUE(ContainsAll(parse_error(bytes, VectorFormat::kWord2VecBinary, "v.bin"), {"vector 2", "NaN", "'b'"}));
+}
+
+TEST(Formats, RejectsDuplicateWords) {
+  EXPECT_TRUE(ContainsAll(parse_error("3 2\nthe 1 2\ncat 3 4\nthe 5 6\n"),
+                          {"line 4", "'the'", "appears twice", "first on line 2"}));
+  const Embeddings embeddings({"a", "b"}, 1, {1.0f, 2.0f});
+  std::string bytes = to_word2vec_binary(embeddings);
+  bytes[bytes.find("b ")] = 'a';
+  EXPECT_TRUE(ContainsAll(parse_error(bytes, VectorFormat::kWord2VecBinary), {"'a'", "appears twice", "vector 1"}));
+}
+
+TEST(Formats, RejectsAHeaderCountThatDoesNotMatch) {
+  EXPECT_TRUE(ContainsAll(parse_error("3 2\na 1 2\nb 3 4\n"), {"promises 3", "found 2"}));
+  EXPECT_TRUE(ContainsAll(parse_error("1 2\na 1 2\nb 3 4\n"), {"promises 1", "found 2"}));
+  EXPECT_TRUE(ContainsAll(parse_error("5 2\n"), {"no vectors"}));
+}
+
+TEST(Formats, RejectsDimensionOutOfRange) {
+  EXPECT_TRUE(ContainsAll(parse_error("2 0\na\nb\n"), {"line 1", "out of range"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 20000\na 1\n"), {"line 1", "20000", "out of range"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 0\n", VectorFormat::kWord2VecBinary), {"out of range"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 20000\nxx", VectorFormat::kWord2VecBinary), {"out of range"}));
+}
+
+TEST(Formats, RejectsATruncatedBinaryFile) {
+  const std::string bytes = to_word2vec_binary(sample_embeddings());
+  // Cut inside the last row, right after the last word, and in the middle of the file.
+  for (std::size_t keep : {bytes.size() - 5, bytes.rfind("c++ ") + 4, bytes.rfind("c++ ") + 1, bytes.size() / 2}) {
+    SCOPED_TRACE("keeping " + std::to_string(keep) + " of " + std::to_string(bytes.size()) + " bytes");
+    EXPECT_TRUE(ContainsAll(parse_error(bytes.substr(0, keep), VectorFormat::kWord2VecBinary, "cut.bin"),
+                            {"cut.bin", "truncated"}));
+  }
+  // A header promising far more vectors than the bytes can hold fails before allocating them.
+  EXPECT_TRUE(ContainsAll(parse_error(std::string("999999999 300\nthe ") + std::string(1200, '\x01'),
+                                      VectorFormat::kWord2VecBinary),
+                          {"truncated", "999,999,999"}));
+}
+
+TEST(Formats, RejectsBinaryGarbage) {
+  std::string garbage("\0\x13\xFF\xFE\x01 \x80\x7F\n\x02\x03\0\0\xC3\x28\x9A\x10", 18);
+  EXPECT_THROW(parse_vectors(garbage, "garbage.bin"), Error);
+  EXPECT_TRUE(ContainsAll(parse_error(garbage, VectorFormat::kAuto, "garbage.bin"), {"garbage.bin", "line 1"}));
+  EXPECT_THROW(parse_vectors(garbage, "garbage.bin", VectorFormat::kWord2VecBinary), Error);
+  EXPECT_THROW(parse_vectors(garbage, "garbage.bin", VectorFormat::kWord2VecText), Error);
+  EXPECT_THROW(parse_vectors(garbage, "garbage.bin", VectorFormat::kGloveText), Error);
+  // Pseudo-random bytes of every value, starting with NUL.
+  std::string noise(4096, '\0');
+  std::uint32_t state = 12345;
+  for (std::size_t i = 1; i < noise.size(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    noise[i] = static_cast<char>(state >> 24);
+  }
+  EXPECT_THROW(parse_vectors(noise, "noise.bin"), Error);
+}
+
+TEST(Formats, RejectsInvalidUtf8WordsInText) {
+  EXPECT_TRUE(ContainsAll(parse_error("the 1 2\ncaf\xE9 1 2\n"), {"line 2", "UTF-8", "caf\\xE9"}));
+  EXPECT_TRUE(ContainsAll(parse_error("caf\xE9 1 2\n", VectorFormat::kGloveText), {"line 1", "UTF-8"}));
+  EXPECT_TRUE(ContainsAll(parse_error("2 2\nthe 1 2\ncaf\xE9 1 2\n"), {"line 3", "UTF-8"}));
+}
+
+TEST(Formats, FormatNamesAreReadable) {
+  EXPECT_STREQ(format_name(VectorFormat::kWord2VecText), "word2vec text");
+  EXPECT_STREQ(format_name(VectorFormat::kWord2VecBinary), "word2vec binary");
+  EXPECT_STREQ(format_name(VectorFormat::kGloveText), "GloVe text");
+}
+
+}  // namespace
+}  // namespace embedlab

@@ -1,0 +1,463 @@
+// The word2vec trainer: it learns a planted analogy with every model and loss, is reproducible
+// with one thread, runs in slices, reports progress, cancels promptly and validates its options.
+#include "core/trainer.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/error.h"
+#include "core/random.h"
+#include "core/vocabulary.h"
+
+namespace embedlab {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_between(Clock::time_point from, Clock::time_point to) {
+  return std::chrono::duration<double, std::milli>(to - from).count();
+}
+
+// Sentences about one of eight people (royal/common x male/female x adult/young), each mixing
+// context words of the person's three attributes with filler, in random order. The only way to
+// predict "crown" or "she" is through the attribute, so king - man + woman should land on queen.
+std::string planted_corpus(int sentences, std::uint64_t seed) {
+  const char* people[2][2][2] = {{{"king", "prince"}, {"queen", "princess"}}, {{"man", "boy"}, {"woman", "girl"}}};
+  const std::vector<std::string> status[2] = {{"crown", "throne", "palace", "reign", "royal", "castle"},
+                                              {"farm", "market", "village", "field", "cottage", "work"}};
+  const std::vector<std::string> gender[2] = {{"he", "his", "him", "beard", "father", "husband"},
+                                              {"she", "her", "hers", "dress", "mother", "wife"}};
+  const std::vector<std::string> age[2] = {{"old", "wise", "tall", "married"}, {"little", "school", "toy", "play"}};
+  const std::vector<std::string> filler = {"the", "a", "and", "of", "was", "in", "to"};
+  const auto pick = [](const std::vector<std::string>& from, Rng& rng) {
+    return from[rng.below(static_cast<std::uint32_t>(from.size()))];
+  };
+  Rng rng(seed);
+  std::string text;
+  std::vector<std::string> words;
+  for (int s = 0; s < sentences; ++s) {
+    const std::uint32_t r = rng.below(2), g = rng.below(2), a = rng.below(2);
+    words = {people[r][g][a]};
+    for (int k = 0; k < 2; ++k) words.push_back(pick(status[r], rng));
+    for (int k = 0; k < 2; ++k) words.push_back(pick(gender[g], rng));
+    words.push_back(pick(age[a], rng));
+    for (int k = 0; k < 3; ++k) words.push_back(pick(filler, rng));
+    for (std::size_t i = words.size(); i > 1; --i) std::swap(words[i - 1], words[rng.below(static_cast<std::uint32_t>(i))]);
+    for (std::size_t i = 0; i < words.size(); ++i) text += words[i] + (i + 1 < words.size() ? " " : "\n");
+  }
+  return text;
+}
+
+CorpusOptions keep_every_word() {
+  CorpusOptions options;
+  options.min_count = 1;
+  return options;
+}
+
+Corpus planted(int sentences = 3000) { return build_corpus(planted_corpus(sentences, 7), keep_every_word(), "planted"); }
+
+TrainOptions small_options(ModelKind model, LossKind loss) {
+  TrainOptions o;
+  o.model = model;
+  o.loss = loss;
+  o.dim = 30;
+  o.window = 5;
+  o.negative = 5;
+  o.epochs = 10;
+  o.sample = 0.0;  // a 40-word vocabulary: subsampling would drop nearly everything
+  o.threads = 1;
+  o.seed = 1;
+  return o;
+}
+
+std::string describe(const std::vector<Neighbour>& neighbours) {
+  std::string out;
+  for (const auto& n : neighbours) out += n.word + " (" + std::to_string(n.similarity) + ") ";
+  return out;
+}
+
+void expect_planted_analogies(const Embeddings& e) {
+  const auto queen = e.analogy("man", "king", "woman", AnalogyMethod::kAdd, 5);
+  ASSERT_FALSE(queen.empty());
+  EXPECT_EQ(queen[0].word, "queen") << "king - man + woman: " << describe(queen);
+  const auto princess = e.analogy("boy", "prince", "girl", AnalogyMethod::kAdd, 5);
+  EXPECT_EQ(princess[0].word, "princess") << "prince - boy + girl: " << describe(princess);
+  const auto girl = e.analogy("man", "woman", "boy", AnalogyMethod::kAdd, 5);
+  EXPECT_EQ(girl[0].word, "girl") << "woman - man + boy: " << describe(girl);
+}
+
+void train_and_expect_planted_analogies(ModelKind model, LossKind loss) {
+  const Corpus corpus = planted();
+  const auto start = Clock::now();
+  const Embeddings e = train(corpus, small_options(model, loss));
+  EXPECT_LT(ms_between(start, Clock::now()), 5000.0);
+  ASSERT_EQ(e.size(), corpus.vocabulary.size());
+  ASSERT_EQ(e.dim(), 30u);
+  expect_planted_analogies(e);
+}
+
+TEST(Trainer, CbowWithNegativeSamplingLearnsAPlantedAnalogy) {
+  train_and_expect_planted_analogies(ModelKind::kCbow, LossKind::kNegativeSampling);
+}
+
+TEST(Trainer, CbowWithHierarchicalSoftmaxLearnsAPlantedAnalogy) {
+  train_and_expect_planted_analogies(ModelKind::kCbow, LossKind::kHierarchicalSoftmax);
+}
+
+TEST(Trainer, SkipGramWithNegativeSamplingLearnsAPlantedAnalogy) {
+  train_and_expect_planted_analogies(ModelKind::kSkipGram, LossKind::kNegativeSampling);
+}
+
+TEST(Trainer, SkipGramWithHierarchicalSoftmaxLearnsAPlantedAnalogy) {
+  train_and_expect_planted_analogies(ModelKind::kSkipGram, LossKind::kHierarchicalSoftmax);
+}
+
+TEST(Trainer, UntrainedVectorsDoNotKnowTheAnalogy) {
+  // The control for the tests above: the planted analogy is not an accident of initialisation.
+  const Corpus corpus = planted();
+  Trainer trainer(corpus, small_options(ModelKind::kCbow, LossKind::kNegativeSampling));
+  const Embeddings e = trainer.embeddings();
+  int right = 0;
+  right += e.analogy("man", "king", "woman", AnalogyMethod::kAdd, 1)[0].word == "queen";
+  right += e.analogy("boy", "prince", "girl", AnalogyMethod::kAdd, 1)[0].word == "princess";
+  right += e.analogy("man", "woman", "boy", AnalogyMethod::kAdd, 1)[0].word == "girl";
+  EXPECT_LT(right, 3);
+  // word2vec's initialisation: small uniform values.
+  for (float x : e.data()) ASSERT_LT(std::fabs(x), 0.5f / 30 + 1e-6f);
+}
+
+// ---- determinism --------------------------------------------------------------------------------
+
+bool bit_identical(const Embeddings& a, const Embeddings& b) {
+  return a.words() == b.words() && a.data().size() == b.data().size() &&
+         std::memcmp(a.data().data(), b.data().data(), a.data().size() * sizeof(float)) == 0;
+}
+
+TEST(Trainer, OneThreadWithTheSameSeedIsBitIdentical) {
+  const Corpus corpus = planted(1000);
+  for (auto [model, loss] : {std::pair{ModelKind::kCbow, LossKind::kNegativeSampling},
+                             std::pair{ModelKind::kSkipGram, LossKind::kHierarchicalSoftmax}}) {
+    TrainOptions o = small_options(model, loss);
+    o.epochs = 3;
+    o.sample = 1e-2;  // subsampling draws from the generator too
+    const Embeddings a = train(corpus, o);
+    const Embeddings b = train(corpus, o);
+    EXPECT_TRUE(bit_identical(a, b));
+    o.seed = 2;
+    const Embeddings c = train(corpus, o);
+    EXPECT_FALSE(bit_identical(a, c)) << "a different seed must give different vectors";
+  }
+}
+
+TEST(Trainer, RunningInSlicesGivesTheSameVectorsAsTrainingInOneGo) {
+  const Corpus corpus = planted(1000);
+  TrainOptions o = small_options(ModelKind::kSkipGram, LossKind::kNegativeSampling);
+  o.epochs = 3;
+  o.sample = 1e-2;
+  const Embeddings whole = train(corpus, o);
+  for (double budget : {0.0, 0.5, 1e6}) {
+    Trainer trainer(corpus, o);
+    int slices = 1;
+    while (!trainer.run_for(budget)) ++slices;
+    if (budget == 0.0) {
+      EXPECT_GT(slices, 5) << "a zero budget should stop after every ~2,000 words";
+    }
+    if (budget == 1e6) {
+      EXPECT_EQ(slices, 1);
+    }
+    EXPECT_TRUE(trainer.finished());
+    EXPECT_TRUE(trainer.run_for(budget)) << "a finished trainer stays finished";
+    EXPECT_TRUE(bit_identical(trainer.embeddings(), whole)) << "budget " << budget << " ms, " << slices << " slices";
+  }
+}
+
+// ---- progress -----------------------------------------------------------------------------------
+
+TEST(Trainer, ReportsProgressUntilFinished) {
+  const Corpus corpus = planted(3000);
+  TrainOptions o = small_options(ModelKind::kCbow, LossKind::kNegativeSampling);
+  o.epochs = 20;
+  const std::int64_t total = static_cast<std::int64_t>(corpus.tokens.size()) * o.epochs;
+  std::vector<TrainProgress> calls;
+  train(corpus, o, [&](const TrainProgress& p) { calls.push_back(p); }, nullptr, 1.0);
+
+  ASSERT_GE(calls.size(), 3u);
+  const TrainProgress& last = calls.back();
+  EXPECT_TRUE(last.finished);
+  EXPECT_FALSE(last.cancelled);
+  EXPECT_EQ(last.words_total, total);
+  EXPECT_EQ(last.words_done, total);
+  EXPECT_EQ(last.epoch, o.epochs);
+  EXPECT_GT(last.words_per_second, 0.0);
+  EXPECT_GT(last.elapsed_ms, 0.0);
+  EXPECT_LT(last.learning_rate, 0.01 * starting_learning_rate(o));
+
+  int distinct = 0;
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    const TrainProgress& p = calls[i];
+    SCOPED_TRACE("call " + std::to_string(i) + " of " + std::to_string(calls.size()));
+    EXPECT_EQ(p.words_total, total);
+    EXPECT_GE(p.words_done, 0);
+    EXPECT_LE(p.words_done, total);
+    EXPECT_GE(p.epoch, 1);
+    EXPECT_LE(p.epoch, o.epochs);
+    EXPECT_LE(p.learning_rate, starting_learning_rate(o));
+    EXPECT_GT(p.learning_rate, 0.0);
+    EXPECT_TRUE(std::isfinite(p.average_loss));
+    EXPECT_GE(p.average_loss, 0.0);
+    if (p.words_done > 0) {
+      EXPECT_GT(p.words_per_second, 0.0);
+    }
+    EXPECT_EQ(p.finished, i + 1 == calls.size()) << "only the last call reports the end";
+    if (i == 0) continue;
+    const TrainProgress& before = calls[i - 1];
+    EXPECT_GE(p.words_done, before.words_done);
+    EXPECT_GE(p.epoch, before.epoch);
+    EXPECT_LE(p.learning_rate, before.learning_rate);
+    EXPECT_GE(p.elapsed_ms, before.elapsed_ms);
+    if (p.words_done > before.words_done) {
+      ++distinct;
+      // Words were processed since the previous call, so there is a loss to report; a loss
+      // near log(2) * (1 + negative) means nothing is learned, word2vec's stays well below.
+      EXPECT_GT(p.average_loss, 0.0);
+      EXPECT_LT(p.average_loss, 6 * std::log(2.0) + 0.5);
+    }
+  }
+  EXPECT_GE(distinct, 3) << "words_done should grow over several calls";
+  EXPECT_LT(last.learning_rate, calls.front().learning_rate);
+}
+
+TEST(Trainer, LossFallsAsTrainingProceeds) {
+  const Corpus corpus = planted(3000);
+  TrainOptions o = small_options(ModelKind::kCbow, LossKind::kNegativeSampling);
+  Trainer trainer(corpus, o);
+  // Single-thread counters are published every ~10,000 words; slices of ~2,000 words.
+  std::vector<double> losses;
+  while (!trainer.run_for(0.0)) {
+    const TrainProgress p = trainer.progress();
+    if (p.average_loss > 0) losses.push_back(p.average_loss);
+  }
+  ASSERT_GE(losses.size(), 10u);
+  EXPECT_LT(losses.back(), 0.8 * losses.front()) << "first " << losses.front() << ", last " << losses.back();
+}
+
+// ---- cancellation -------------------------------------------------------------------------------
+
+// About ten seconds of training on one core (900,000 tokens, 10 epochs of skip-gram): every
+// cancellation below must cut it short, and a broken cancellation fails instead of hanging.
+const Corpus& big_corpus() {
+  static const Corpus corpus = planted(100000);
+  return corpus;
+}
+
+TrainOptions long_options(int threads) {
+  TrainOptions o = small_options(ModelKind::kSkipGram, LossKind::kNegativeSampling);
+  o.dim = 100;
+  o.epochs = 10;
+  o.threads = threads;
+  return o;
+}
+
+void expect_usable(const Embeddings& e, const Corpus& corpus) {
+  ASSERT_EQ(e.size(), corpus.vocabulary.size());
+  ASSERT_GT(e.size(), 0u);
+  for (float x : e.data()) ASSERT_TRUE(std::isfinite(x));
+  const float s = e.similarity("king", "queen");
+  EXPECT_TRUE(std::isfinite(s));
+  EXPECT_LE(std::fabs(s), 1.0001f);
+  EXPECT_EQ(e.most_similar({"king"}, {}, 5).size(), 5u);
+}
+
+void expect_train_stops_when_flag_set(int threads) {
+  const Corpus& corpus = big_corpus();
+  const TrainOptions o = long_options(threads);
+  std::atomic<bool> cancel{false};
+  std::atomic<bool> returned{false};
+  Clock::time_point returned_at;
+  TrainProgress last;
+  Embeddings result;
+  std::thread worker([&] {
+    result = train(corpus, o, [&](const TrainProgress& p) { last = p; }, &cancel, 100.0);
+    returned_at = Clock::now();
+    returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const bool finished_early = returned.load();
+  const auto cancelled_at = Clock::now();
+  cancel = true;
+  worker.join();
+  ASSERT_FALSE(finished_early) << "training finished before it could be cancelled";
+  const double latency = ms_between(cancelled_at, returned_at);
+  std::printf("[          ] train() returned %.1f ms after the cancel flag (%d thread%s, %lld of %lld words done)\n",
+              latency, threads, threads == 1 ? "" : "s", static_cast<long long>(last.words_done),
+              static_cast<long long>(last.words_total));
+  EXPECT_LT(latency, 250.0) << "cancellation must be prompt (spec: within 100 ms)";
+  EXPECT_TRUE(last.finished);
+  EXPECT_TRUE(last.cancelled);
+  EXPECT_GT(last.words_done, 0);
+  EXPECT_LT(last.words_done, last.words_total);
+  expect_usable(result, corpus);
+}
+
+TEST(Trainer, TrainStopsPromptlyWhenTheCancelFlagIsSet) { expect_train_stops_when_flag_set(1); }
+
+TEST(Trainer, TrainStopsPromptlyWhenTheCancelFlagIsSetWithTwoThreads) { expect_train_stops_when_flag_set(2); }
+
+void expect_cancel_method_stops_run_for(int threads) {
+  const Corpus& corpus = big_corpus();
+  Trainer trainer(corpus, long_options(threads));
+  std::atomic<bool> returned{false};
+  Clock::time_point returned_at;
+  bool result = false;
+  std::thread worker([&] {
+    result = trainer.run_for(600000.0);  // ten minutes: only cancel() can end it in time
+    returned_at = Clock::now();
+    returned = true;
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const bool finished_early = returned.load();
+  const auto cancelled_at = Clock::now();
+  trainer.cancel();
+  worker.join();
+  ASSERT_FALSE(finished_early) << "run_for returned before cancel()";
+  const double latency = ms_between(cancelled_at, returned_at);
+  std::printf("[          ] run_for returned %.1f ms after cancel() (%d thread%s)\n", latency, threads,
+              threads == 1 ? "" : "s");
+  EXPECT_LT(latency, 250.0) << "cancellation must be prompt (spec: within 100 ms)";
+  EXPECT_TRUE(result);
+  EXPECT_TRUE(trainer.finished());
+  const TrainProgress p = trainer.progress();
+  EXPECT_TRUE(p.finished);
+  EXPECT_TRUE(p.cancelled);
+  EXPECT_GT(p.words_done, 0);
+  EXPECT_LT(p.words_done, p.words_total);
+  EXPECT_TRUE(trainer.run_for(1000.0)) << "a cancelled trainer stays finished";
+  expect_usable(trainer.embeddings(), corpus);
+}
+
+TEST(Trainer, CancelStopsRunForPromptly) { expect_cancel_method_stops_run_for(1); }
+
+TEST(Trainer, CancelStopsRunForPromptlyWithTwoThreads) { expect_cancel_method_stops_run_for(2); }
+
+TEST(Trainer, DestroyingARunningTrainerStopsItsThreads) {
+  const Corpus& corpus = big_corpus();
+  const auto start = Clock::now();
+  {
+    Trainer trainer(corpus, long_options(2));
+    EXPECT_FALSE(trainer.run_for(50.0));
+  }
+  EXPECT_LT(ms_between(start, Clock::now()), 2000.0);
+}
+
+// ---- several threads ----------------------------------------------------------------------------
+
+TEST(Trainer, TwoThreadsProcessEveryWordAndStillLearnTheAnalogy) {
+  const Corpus corpus = planted();
+  for (auto [model, loss] : {std::pair{ModelKind::kCbow, LossKind::kNegativeSampling},
+                             std::pair{ModelKind::kSkipGram, LossKind::kHierarchicalSoftmax}}) {
+    TrainOptions o = small_options(model, loss);
+    o.threads = 2;
+    TrainProgress last;
+    int calls = 0;
+    const Embeddings e = train(corpus, o, [&](const TrainProgress& p) { last = p, ++calls; }, nullptr, 10.0);
+    ASSERT_GE(calls, 1);
+    EXPECT_TRUE(last.finished);
+    EXPECT_FALSE(last.cancelled);
+    EXPECT_EQ(last.words_total, static_cast<std::int64_t>(corpus.tokens.size()) * o.epochs);
+    EXPECT_EQ(last.words_done, last.words_total);
+    EXPECT_GT(last.words_per_second, 0.0);
+    expect_planted_analogies(e);
+  }
+}
+
+TEST(Trainer, MoreThreadsThanSentencesStillTrains) {
+  const Corpus corpus = build_corpus(std::string("a b c d e f\nb c d e f a\n"), keep_every_word(), "tiny");
+  TrainOptions o = small_options(ModelKind::kCbow, LossKind::kNegativeSampling);
+  o.threads = 4;
+  TrainProgress last;
+  const Embeddings e = train(corpus, o, [&](const TrainProgress& p) { last = p; });
+  EXPECT_EQ(e.size(), 6u);
+  EXPECT_EQ(last.words_done, 12 * o.epochs);
+}
+
+TEST(Trainer, SingleWordCorpusTrainsWithBothLosses) {
+  const Corpus corpus = build_corpus(std::string("hello hello hello\nhello\n"), keep_every_word(), "one word");
+  for (LossKind loss : {LossKind::kNegativeSampling, LossKind::kHierarchicalSoftmax}) {
+    TrainOptions o = small_options(ModelKind::kSkipGram, loss);
+    const Embeddings e = train(corpus, o);
+    ASSERT_EQ(e.size(), 1u);
+    for (float x : e.data()) EXPECT_TRUE(std::isfinite(x));
+  }
+}
+
+// ---- options ------------------------------------------------------------------------------------
+
+void expect_rejected(const TrainOptions& o, const std::string& parameter) {
+  try {
+    validate(o);
+    ADD_FAILURE() << "validate accepted a bad " << parameter;
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(parameter), std::string::npos)
+        << "message '" << e.what() << "' does not name " << parameter;
+  }
+  const Corpus corpus = planted(10);
+  EXPECT_THROW({ Trainer trainer(corpus, o); }, Error) << parameter;
+}
+
+TEST(Trainer, ValidateRejectsUnusableOptionsNamingTheParameter) {
+  const TrainOptions good;
+  EXPECT_NO_THROW(validate(good));
+  const auto with = [&](auto change) {
+    TrainOptions o = good;
+    change(o);
+    return o;
+  };
+  expect_rejected(with([](TrainOptions& o) { o.dim = 0; }), "dim");
+  expect_rejected(with([](TrainOptions& o) { o.dim = 10001; }), "dim");
+  expect_rejected(with([](TrainOptions& o) { o.window = 0; }), "window");
+  expect_rejected(with([](TrainOptions& o) { o.negative = -1; }), "negative");
+  expect_rejected(with([](TrainOptions& o) { o.negative = 0; }), "negative");
+  expect_rejected(with([](TrainOptions& o) { o.epochs = 0; }), "epochs");
+  expect_rejected(with([](TrainOptions& o) { o.sample = -1; }), "sample");
+  expect_rejected(with([](TrainOptions& o) { o.sample = std::nan(""); }), "sample");
+  expect_rejected(with([](TrainOptions& o) { o.threads = 0; }), "threads");
+  expect_rejected(with([](TrainOptions& o) { o.learning_rate = -0.1; }), "learning rate");
+}
+
+TEST(Trainer, ValidateAcceptsTheLimitsAndHierarchicalSoftmaxWithoutNegatives) {
+  TrainOptions o;
+  o.dim = 10000;
+  o.window = 1;
+  o.epochs = 1;
+  o.sample = 0.0;
+  EXPECT_NO_THROW(validate(o));
+  o.loss = LossKind::kHierarchicalSoftmax;
+  o.negative = 0;
+  EXPECT_NO_THROW(validate(o));
+}
+
+TEST(Trainer, StartingLearningRateDependsOnTheModel) {
+  TrainOptions o;
+  o.model = ModelKind::kCbow;
+  EXPECT_DOUBLE_EQ(starting_learning_rate(o), 0.05);
+  o.model = ModelKind::kSkipGram;
+  EXPECT_DOUBLE_EQ(starting_learning_rate(o), 0.025);
+  o.learning_rate = 0.1;
+  EXPECT_DOUBLE_EQ(starting_learning_rate(o), 0.1);
+}
+
+TEST(Trainer, RefusesAnEmptyCorpus) {
+  const Corpus empty;
+  EXPECT_THROW({ Trainer trainer(empty, TrainOptions{}); }, Error);
+  EXPECT_THROW(train(empty, TrainOptions{}), Error);
+}
+
+}  // namespace
+}  // namespace embedlab

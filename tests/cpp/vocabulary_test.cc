@@ -1,0 +1,234 @@
+// Building the vocabulary and the token-id corpus from text.
+#include "core/vocabulary.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+
+namespace embedlab {
+namespace {
+
+CorpusOptions options_with_min_count(std::int64_t min_count) {
+  CorpusOptions options;
+  options.min_count = min_count;
+  return options;
+}
+
+// The corpus as lists of words, one list per sentence.
+std::vector<std::vector<std::string>> sentences(const Corpus& corpus) {
+  std::vector<std::vector<std::string>> out;
+  for (std::size_t s = 0; s < corpus.sentence_count(); ++s) {
+    out.emplace_back();
+    for (auto t = corpus.sentence_offsets[s]; t < corpus.sentence_offsets[s + 1]; ++t) {
+      out.back().push_back(corpus.vocabulary.word(corpus.tokens[static_cast<std::size_t>(t)]));
+    }
+  }
+  return out;
+}
+
+// The message of the Error that building a corpus from `text` raises, or "<no error>".
+std::string corpus_error(std::string_view text, const CorpusOptions& options, const std::string& source = "corpus.txt") {
+  try {
+    build_corpus(text, options, source);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
+  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
+}
+
+void expect_same_corpus(const Corpus& actual, const Corpus& expected) {
+  EXPECT_EQ(actual.vocabulary.words(), expected.vocabulary.words());
+  EXPECT_EQ(actual.vocabulary.counts(), expected.vocabulary.counts());
+  EXPECT_EQ(actual.tokens, expected.tokens);
+  EXPECT_EQ(actual.sentence_offsets, expected.sentence_offsets);
+  EXPECT_EQ(actual.raw_token_count, expected.raw_token_count);
+  EXPECT_EQ(actual.line_count, expected.line_count);
+}
+
+using Words = std::vector<std::string>;
+using Sentences = std::vector<std::vector<std::string>>;
+
+TEST(Vocabulary, SortsWordsByDescendingFrequency) {
+  const Corpus corpus = build_corpus("dog cat the\nthe cat the\n", options_with_min_count(1));
+  EXPECT_EQ(corpus.vocabulary.words(), (Words{"the", "cat", "dog"}));
+  EXPECT_EQ(corpus.vocabulary.counts(), (std::vector<std::int64_t>{3, 2, 1}));
+  EXPECT_EQ(corpus.vocabulary.total_count(), 6);
+}
+
+TEST(Vocabulary, BreaksFrequencyTiesByFirstAppearance) {
+  const Corpus corpus = build_corpus("zeta alpha mid\nmid alpha zeta omega\n", options_with_min_count(1));
+  // zeta, alpha and mid occur twice each, in that first-seen order; omega once.
+  EXPECT_EQ(corpus.vocabulary.words(), (Words{"zeta", "alpha", "mid", "omega"}));
+}
+
+TEST(Vocabulary, TokensAreIdsInTextOrder) {
+  const Corpus corpus = build_corpus("b a b\nc b\n", options_with_min_count(1));
+  ASSERT_EQ(corpus.vocabulary.words(), (Words{"b", "a", "c"}));
+  EXPECT_EQ(corpus.tokens, (std::vector<std::int32_t>{0, 1, 0, 2, 0}));
+  EXPECT_EQ(corpus.sentence_offsets, (std::vector<std::int64_t>{0, 3, 5}));
+}
+
+TEST(Vocabulary, FindReturnsIdsAndMinusOneForUnknownWords) {
+  const Corpus corpus = build_corpus("the cat the\n", options_with_min_count(1));
+  EXPECT_EQ(corpus.vocabulary.find("the"), 0);
+  EXPECT_EQ(corpus.vocabulary.find("cat"), 1);
+  EXPECT_EQ(corpus.vocabulary.find("dog"), -1);
+  EXPECT_EQ(corpus.vocabulary.find(""), -1);
+  EXPECT_EQ(corpus.vocabulary.find("The"), -1);  // the vocabulary itself is case-sensitive
+}
+
+TEST(Vocabulary, ConstructedDirectlyKeepsOrderAndSumsCounts) {
+  const Vocabulary vocabulary({"x", "y", "z"}, {7, 5, 1});
+  EXPECT_EQ(vocabulary.size(), 3u);
+  EXPECT_EQ(vocabulary.word(1), "y");
+  EXPECT_EQ(vocabulary.count(2), 1);
+  EXPECT_EQ(vocabulary.total_count(), 13);
+  EXPECT_EQ(vocabulary.find("z"), 2);
+  EXPECT_EQ(vocabulary.find("w"), -1);
+}
+
+TEST(Vocabulary, TokensAreLowercasedAndStrippedByDefault) {
+  const Corpus corpus = build_corpus("The cat, THE Cat.\n", options_with_min_count(1));
+  EXPECT_EQ(corpus.vocabulary.words(), (Words{"the", "cat"}));
+  EXPECT_EQ(corpus.vocabulary.counts(), (std::vector<std::int64_t>{2, 2}));
+}
+
+TEST(Corpus, MinCountDropsRareWordsAndTheirTokens) {
+  const Corpus corpus = build_corpus("a b a c\nc d\n", options_with_min_count(2));
+  EXPECT_EQ(corpus.vocabulary.words(), (Words{"a", "c"}));
+  EXPECT_EQ(sentences(corpus), (Sentences{{"a", "a", "c"}, {"c"}}));
+  EXPECT_EQ(corpus.raw_token_count, 6);
+  EXPECT_EQ(corpus.vocabulary.total_count(), 4);
+  EXPECT_EQ(static_cast<std::int64_t>(corpus.tokens.size()), corpus.vocabulary.total_count());
+  EXPECT_EQ(corpus.line_count, 2);
+}
+
+TEST(Corpus, MaxVocabularySizeKeepsTheMostFrequentWords) {
+  CorpusOptions options = options_with_min_count(1);
+  options.max_vocabulary_size = 2;
+  const Corpus corpus = build_corpus("rare common often\ncommon often common\n", options);
+  EXPECT_EQ(corpus.vocabulary.words(), (Words{"common", "often"}));
+  EXPECT_EQ(sentences(corpus), (Sentences{{"common", "often"}, {"common", "often", "common"}}));
+  EXPECT_EQ(corpus.raw_token_count, 6);
+  EXPECT_EQ(corpus.vocabulary.total_count(), 5);
+}
+
+TEST(Corpus, MaxVocabularySizeLargerThanTheVocabularyKeepsEverything) {
+  CorpusOptions options = options_with_min_count(1);
+  options.max_vocabulary_size = 100;
+  EXPECT_EQ(build_corpus("a b c\n", options).vocabulary.size(), 3u);
+}
+
+TEST(Corpus, SentencesFollowLinesAndSkipEmptyOnes) {
+  const Corpus corpus = build_corpus("one two\n\n   \n!!! ...\nthree\r\nfour five six", options_with_min_count(1));
+  EXPECT_EQ(sentences(corpus), (Sentences{{"one", "two"}, {"three"}, {"four", "five", "six"}}));
+  EXPECT_EQ(corpus.sentence_offsets, (std::vector<std::int64_t>{0, 2, 3, 6}));
+  EXPECT_EQ(corpus.sentence_count(), 3u);
+  EXPECT_EQ(corpus.line_count, 6);  // the last line has no '\n' but still counts
+  EXPECT_EQ(corpus.raw_token_count, 6);
+}
+
+TEST(Corpus, LinesEmptiedByMinCountAreNotSentences) {
+  const Corpus corpus = build_corpus("a a\nrare words only\na\n", options_with_min_count(2));
+  EXPECT_EQ(sentences(corpus), (Sentences{{"a", "a"}, {"a"}}));
+  EXPECT_EQ(corpus.sentence_offsets, (std::vector<std::int64_t>{0, 2, 3}));
+  EXPECT_EQ(corpus.line_count, 3);
+}
+
+TEST(Corpus, LongLinesAreSplitIntoSentencesOfAtMostMaxTokens) {
+  CorpusOptions options = options_with_min_count(1);
+  options.max_sentence_tokens = 3;
+  const Corpus corpus = build_corpus("a b c d e f g\nh i j k l m\nn\n", options);
+  EXPECT_EQ(sentences(corpus), (Sentences{{"a", "b", "c"}, {"d", "e", "f"}, {"g"}, {"h", "i", "j"}, {"k", "l", "m"}, {"n"}}));
+  EXPECT_EQ(corpus.line_count, 3);
+}
+
+TEST(Corpus, TextSplitIntoChunksAnywhereGivesTheSameCorpus) {
+  const std::string text = "the cat sat\non the mat\n\nthe end of the cat\r\nno newline at the end";
+  const CorpusOptions options = options_with_min_count(2);
+  const Corpus whole = build_corpus(text, options);
+  ASSERT_GT(whole.sentence_count(), 1u);
+  for (std::size_t cut = 0; cut <= text.size(); ++cut) {
+    CorpusBuilder builder(options);
+    builder.add_text(std::string_view(text).substr(0, cut));
+    builder.add_text(std::string_view(text).substr(cut));
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    expect_same_corpus(builder.finish(), whole);
+  }
+  CorpusBuilder bytewise(options);
+  for (char c : text) bytewise.add_text(std::string_view(&c, 1));
+  expect_same_corpus(bytewise.finish(), whole);
+}
+
+TEST(Corpus, StreamAndStringGiveTheSameCorpus) {
+  const std::string text = "alpha beta\nbeta gamma alpha\nbeta\n";
+  std::istringstream in(text);
+  expect_same_corpus(build_corpus(in, options_with_min_count(1), "stream"), build_corpus(text, options_with_min_count(1)));
+}
+
+TEST(Corpus, RejectsEmptyText) {
+  EXPECT_TRUE(Contains(corpus_error("", options_with_min_count(1)), "no words"));
+  const std::string message = corpus_error("\n  \n... !!!\n", options_with_min_count(1), "blank.txt");
+  EXPECT_TRUE(Contains(message, "no words"));
+  EXPECT_TRUE(Contains(message, "blank.txt"));
+}
+
+TEST(Corpus, RejectsTextThatMinCountEmpties) {
+  const std::string message = corpus_error("a b c a\n", options_with_min_count(5));
+  EXPECT_TRUE(Contains(message, "min_count"));
+  EXPECT_TRUE(Contains(message, "5"));
+  EXPECT_TRUE(Contains(message, "'a'"));  // names the most frequent word
+}
+
+TEST(Corpus, RejectsBinaryInput) {
+  const std::string elf("\x7F" "ELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0", 20);
+  const std::string message = corpus_error(elf, options_with_min_count(1), "a.out");
+  EXPECT_TRUE(Contains(message, "binary"));
+  EXPECT_TRUE(Contains(message, "a.out"));
+  EXPECT_TRUE(Contains(message, "line 1"));
+}
+
+TEST(Corpus, RejectsInvalidUtf8WithTheRejectPolicyNamingTheLine) {
+  CorpusOptions options = options_with_min_count(1);
+  options.tokenizer.invalid_utf8 = InvalidUtf8::kReject;
+  const std::string message = corpus_error("fine\nalso fine\nbad \xC3\x28 here\n", options, "latin1.txt");
+  EXPECT_TRUE(Contains(message, "latin1.txt"));
+  EXPECT_TRUE(Contains(message, "line 3"));
+  // The replace policy accepts the same text.
+  options.tokenizer.invalid_utf8 = InvalidUtf8::kReplace;
+  EXPECT_EQ(corpus_error("fine\nalso fine\nbad \xC3\x28 here\n", options), "<no error>");
+}
+
+TEST(Corpus, ErrorLineNumbersCountLinesAcrossChunks) {
+  CorpusOptions options = options_with_min_count(1);
+  options.tokenizer.invalid_utf8 = InvalidUtf8::kReject;
+  CorpusBuilder builder(options, "chunks.txt");
+  builder.add_text("one\ntwo\nth");
+  std::string message = "<no error>";
+  try {
+    builder.add_text("ree \xFF\n");
+    builder.finish();
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  EXPECT_TRUE(Contains(message, "line 3"));
+}
+
+TEST(Corpus, RejectsInvalidOptions) {
+  EXPECT_THROW(CorpusBuilder(options_with_min_count(0)), Error);
+  CorpusOptions options;
+  options.max_sentence_tokens = 0;
+  EXPECT_THROW(CorpusBuilder{options}, Error);
+}
+
+}  // namespace
+}  // namespace embedlab
