@@ -47,8 +47,25 @@ function describe(value) {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return `'${value.length > 40 ? value.slice(0, 40) + '...' : value}'`;
-  if (typeof value === 'object') return value.constructor?.name ? `a ${value.constructor.name}` : 'an object';
+  if (typeof value === 'object') {
+    const name = value.constructor?.name;
+    if (!name || name === 'Object') return 'an object';
+    return `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`;
+  }
+  if (typeof value === 'function') return 'a function';
   return String(value);
+}
+
+// Checks an options argument: undefined (-> {}) or a plain object with only `known` keys.
+function checkOptions(options, known, what) {
+  if (options === undefined) return {};
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    fail(`${what} options must be an object, got ${describe(options)}`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) fail(`unknown ${what} option '${key}' (known: ${known.join(', ')})`);
+  }
+  return options;
 }
 
 function toBytes(input, name) {
@@ -127,12 +144,14 @@ export class Model {
   /**
    * mostSimilar('king', { topn }) or mostSimilar({ positive: [...], negative: [...], topn }).
    */
-  mostSimilar(query, options = {}) {
+  mostSimilar(query, options) {
+    options = checkOptions(options, ['topn', 'restrict'], 'mostSimilar');
     let positive;
     let negative = [];
     if (typeof query === 'string') {
       positive = [query];
     } else if (query && typeof query === 'object' && !Array.isArray(query)) {
+      checkOptions(query, ['positive', 'negative', 'topn', 'restrict'], 'mostSimilar');
       options = { ...query, ...options };
       positive = checkWords(query.positive ?? [], 'positive');
       negative = checkWords(query.negative ?? [], 'negative');
@@ -149,8 +168,8 @@ export class Model {
   }
 
   /** "a is to b as c is to ?": the words closest to b - a + c (3CosAdd) or by 3CosMul. */
-  analogy(a, b, c, options = {}) {
-    const { method = '3cosadd', topn = 10, restrict = 0 } = options;
+  analogy(a, b, c, options) {
+    const { method = '3cosadd', topn = 10, restrict = 0 } = checkOptions(options, ['method', 'topn', 'restrict'], 'analogy');
     checkChoice(method, 'method', ['3cosadd', '3cosmul']);
     checkCount(topn, 'topn', { max: 1e7 });
     checkCount(restrict, 'restrict', { max: 1e9 });
@@ -169,14 +188,26 @@ export class Model {
    * Serialises the vectors: 'word2vec-text' and 'word2vec-binary' give a Uint8Array,
    * 'projector-tsv' gives { vectors, metadata } (two Uint8Arrays for the Embedding Projector).
    */
-  save(format = 'word2vec-text', { precision = 6 } = {}) {
+  save(format = 'word2vec-text', options) {
+    const { precision = 6 } = checkOptions(options, ['precision'], 'save');
     checkChoice(format, 'format', ['word2vec-text', 'word2vec-binary', 'projector-tsv']);
     checkCount(precision, 'precision', { min: 1, max: 9 });
     return this.#handle().save(format, precision);
   }
 
+  /**
+   * A 2-D PCA map of the `count` most frequent words (unit vectors); `include` adds other words
+   * placed on the same axes. Returns { count, coordinates (x, y pairs), extraWords, explainedVariance }.
+   */
+  project2d(count = 2000, { include = [] } = {}) {
+    checkCount(count, 'count', { min: 1, max: 1e7 });
+    checkWords(include, 'include');
+    return this.#handle().project2d(count, include);
+  }
+
   /** Accuracy on questions-words text (': section' lines, then 'a b c d'). */
-  evaluateAnalogies(questions, { restrict = 30000, method = '3cosadd' } = {}) {
+  evaluateAnalogies(questions, options) {
+    const { restrict = 30000, method = '3cosadd' } = checkOptions(options, ['restrict', 'method'], 'evaluateAnalogies');
     if (typeof questions !== 'string') fail(`questions must be a string, got ${describe(questions)}`);
     checkCount(restrict, 'restrict', { max: 1e9 });
     checkChoice(method, 'method', ['3cosadd', '3cosmul']);
@@ -243,6 +274,9 @@ export function normaliseTrainOptions(options = {}, { maxThreads = 1 } = {}) {
   if (options.signal !== undefined && !(options.signal && typeof options.signal.aborted === 'boolean')) {
     fail('signal must be an AbortSignal');
   }
+  if (options.probes !== undefined) checkWords(options.probes, 'probes');
+  if (options.probeEvery !== undefined) checkNumber(options.probeEvery, 'probeEvery', { min: 1e-6, max: 1 });
+  if (options.onProbe !== undefined && typeof options.onProbe !== 'function') fail('onProbe must be a function');
   return o;
 }
 
@@ -270,7 +304,8 @@ export class Embedlab {
   }
 
   /** Loads vectors (word2vec text or binary, GloVe, fastText .vec); the format is detected. */
-  load(bytes, { format = 'auto', name = 'vectors' } = {}) {
+  load(bytes, options) {
+    const { format = 'auto', name = 'vectors' } = checkOptions(options, ['format', 'name'], 'load');
     if (typeof bytes === 'string') bytes = new TextEncoder().encode(bytes);
     const data = toBytes(bytes, 'bytes');
     checkChoice(format, 'format', ['auto', 'word2vec-text', 'word2vec-binary', 'glove']);
@@ -359,7 +394,6 @@ export class Embedlab {
    * back as a transferred buffer and are wrapped in a Model owned by this (the page's) instance.
    */
   trainInWorker(text, options = {}) {
-    if (typeof Worker !== 'function' || isNode) return Promise.reject(new Error('trainInWorker needs a browser with Web Workers; use train() in Node'));
     try {
       normaliseTrainOptions(options, { maxThreads: this.#workerMaxThreads() });
       if (typeof text !== 'string') text = toBytes(text, 'text');
@@ -367,6 +401,27 @@ export class Embedlab {
       return Promise.reject(error);
     }
     const { onProgress, onProbe, signal, ...plain } = options;
+    return this.#request({ type: 'train', text, options: plain }, {
+      signal,
+      progress: onProgress,
+      probe: onProbe,
+    }).then((m) => this.fromVectors(m.words, m.dim, new Float32Array(m.vectors), { training: m.training }));
+  }
+
+  /** Model.evaluateAnalogies() in the worker, for pages: the vectors are copied to it. */
+  evaluateInWorker(model, questions, options = {}) {
+    if (!(model instanceof Model)) return Promise.reject(new Error('evaluateInWorker needs a Model'));
+    if (typeof questions !== 'string') return Promise.reject(new Error(`questions must be a string, got ${describe(questions)}`));
+    const vectors = model.vectors();
+    return this.#request(
+      { type: 'evaluate', words: [...model.words], dim: model.dim, vectors: vectors.buffer, questions, options },
+      {}, [vectors.buffer],
+    ).then((m) => m.report);
+  }
+
+  // Sends one {id, type} request to the worker; resolves with its final message.
+  #request(message, { signal, ...handlers }, transfer = []) {
+    if (typeof Worker !== 'function' || isNode) return Promise.reject(new Error('the worker needs a browser with Web Workers; in Node call the method directly'));
     if (signal?.aborted) return Promise.reject(abortError(signal));
     const worker = this.#worker ??= new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
     const id = ++this.#nextId;
@@ -374,32 +429,24 @@ export class Embedlab {
       const onAbort = () => worker.postMessage({ id, type: 'cancel' });
       signal?.addEventListener('abort', onAbort, { once: true });
       const listener = (event) => {
-        const message = event.data;
-        if (message?.id !== id) return;
-        if (message.type === 'progress') {
-          onProgress?.(message.progress);
-          return;
-        }
-        if (message.type === 'probe') {
-          onProbe?.(message.neighbours, message.progress);
+        const reply = event.data;
+        if (reply?.id !== id) return;
+        if (reply.type === 'progress' || reply.type === 'probe') {
+          handlers[reply.type]?.(reply.type === 'probe' ? reply.neighbours : reply.progress, reply.progress);
           return;
         }
         worker.removeEventListener('message', listener);
         signal?.removeEventListener('abort', onAbort);
-        if (message.type === 'done') {
-          try {
-            resolve(this.fromVectors(message.words, message.dim, new Float32Array(message.vectors), { training: message.training }));
-          } catch (error) {
-            reject(error);
-          }
-        } else {
-          const error = new Error(message.message);
-          error.name = message.name;
+        if (reply.type === 'error') {
+          const error = new Error(reply.message);
+          error.name = reply.name;
           reject(error);
+        } else {
+          resolve(reply);
         }
       };
       worker.addEventListener('message', listener);
-      worker.postMessage({ id, type: 'train', text, options: plain });
+      worker.postMessage({ id, ...message }, transfer);
     });
   }
 
@@ -478,6 +525,7 @@ async function loadVariant(variant) {
  * where SharedArrayBuffer is available (Node, cross-origin-isolated pages) unless `threads: false`.
  */
 export function init(options = {}) {
+  if (options === null || typeof options !== 'object') return Promise.reject(new Error(`init options must be an object, got ${describe(options)}`));
   if (!initPromise) {
     const variant = options.threads !== false && threadsAvailable() ? 'mt' : 'st';
     initPromise = loadVariant(variant).then(async (raw) => {

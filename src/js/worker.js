@@ -4,6 +4,8 @@
 //   worker -> page  { id, type: 'progress', progress }              { id, type: 'probe', neighbours, progress }
 //                   { id, type: 'done', words, dim, vectors, training }  (vectors: a transferred ArrayBuffer)
 //                   { id, type: 'error', message, name }
+//   page -> worker  { id, type: 'evaluate', words, dim, vectors, questions, options }
+//   worker -> page  { id, type: 'evaluated', report }   (analogy accuracy, off the page's thread)
 import { init } from './index.js';
 
 const running = new Map(); // id -> AbortController
@@ -12,6 +14,20 @@ self.onmessage = async (event) => {
   const { id, type } = event.data ?? {};
   if (type === 'cancel') {
     running.get(id)?.abort();
+    return;
+  }
+  if (type === 'evaluate') {
+    let model = null;
+    try {
+      const el = await init();
+      const { words, dim, vectors, questions, options } = event.data;
+      model = el.fromVectors(words, dim, new Float32Array(vectors));
+      self.postMessage({ id, type: 'evaluated', report: model.evaluateAnalogies(questions, options) });
+    } catch (error) {
+      self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+    } finally {
+      model?.dispose();
+    }
     return;
   }
   if (type !== 'train') {

@@ -13,6 +13,7 @@
 #include "core/evaluation.h"
 #include "core/formats.h"
 #include "core/kernels.h"
+#include "core/projection.h"
 #include "core/trainer.h"
 #include "core/vocabulary.h"
 
@@ -235,6 +236,32 @@ class WasmModel {
       return string_to_bytes(out.str());
     });
   }
+  // PCA of the `count` most frequent words plus any `extra` words (appended, if known).
+  val project_2d(std::size_t count, val extra) const {
+    return guarded([&] {
+      const Projection p = pca_2d(e_, count);
+      std::vector<float> coordinates = p.coordinates;
+      val placed = val::array();
+      for (const auto& word : string_array(extra, "extra words")) {
+        const std::int32_t id = e_.find(word);
+        if (id < 0) continue;
+        float xy[2];
+        project_row(p, e_, id, xy);
+        coordinates.push_back(xy[0]);
+        coordinates.push_back(xy[1]);
+        placed.call<void>("push", val(e_.word(id)));
+      }
+      val out = val::object();
+      out.set("count", static_cast<double>(p.count));
+      out.set("coordinates", floats_to_array(coordinates.data(), coordinates.size()));
+      out.set("extraWords", placed);
+      val variance = val::array();
+      variance.call<void>("push", p.explained_variance[0]);
+      variance.call<void>("push", p.explained_variance[1]);
+      out.set("explainedVariance", variance);
+      return out;
+    });
+  }
   val evaluate_analogies(const std::string& text, std::size_t restrict_to, const std::string& method) const {
     return guarded([&] {
       std::istringstream in(text);
@@ -373,6 +400,7 @@ EMSCRIPTEN_BINDINGS(embedlab) {
       .function("analogy", &WasmModel::analogy)
       .function("doesntMatch", &WasmModel::doesnt_match)
       .function("save", &WasmModel::save)
+      .function("project2d", &WasmModel::project_2d)
       .function("evaluateAnalogies", &WasmModel::evaluate_analogies)
       .function("evaluateSimilarity", &WasmModel::evaluate_similarity);
   class_<WasmTrainer>("Trainer")

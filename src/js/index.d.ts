@@ -1,0 +1,198 @@
+// Type declarations for the embedlab npm package (hand-written; checked with `tsc --noEmit`).
+
+/** One result of a nearest-neighbour query. */
+export interface Neighbour {
+  word: string;
+  /** Cosine similarity (3CosMul analogies: the 3CosMul score). */
+  similarity: number;
+}
+
+/** A progress report during training, about every `sliceMs`. */
+export interface TrainProgress {
+  /** Corpus tokens processed so far (before subsampling), over all epochs. */
+  wordsDone: number;
+  /** Tokens times epochs. */
+  wordsTotal: number;
+  /** wordsDone / wordsTotal, 0..1. */
+  fraction: number;
+  /** 1-based epoch in progress. */
+  epoch: number;
+  learningRate: number;
+  /** Mean loss per training example since the previous report. */
+  averageLoss: number;
+  /** Average rate since the start. */
+  wordsPerSecond: number;
+  etaSeconds: number;
+  elapsedMs: number;
+  vocabularySize: number;
+  finished: boolean;
+  cancelled: boolean;
+}
+
+export interface TrainOptions {
+  /** 'cbow' (default) or 'skipgram'. */
+  model?: 'cbow' | 'skipgram';
+  /** Negative sampling ('ns', default) or hierarchical softmax ('hs'). */
+  loss?: 'ns' | 'hs';
+  /** Vector size, 1..10000 (100). */
+  dim?: number;
+  /** Maximum context radius (5). */
+  window?: number;
+  /** Negative samples per example (5; 0 allowed with loss 'hs'). */
+  negative?: number;
+  /** Passes over the corpus (5). */
+  epochs?: number;
+  /** Words seen fewer times are dropped (5). */
+  minCount?: number;
+  /** Keep only this many most frequent words; 0 = all. */
+  maxVocabulary?: number;
+  /** Subsampling threshold of frequent words; 0 = off (1e-3). */
+  sample?: number;
+  /** Starting learning rate; 0 = default (0.05 CBOW, 0.025 skip-gram). */
+  learningRate?: number;
+  /** Training threads (1). More than 1 needs the threaded build (Node, cross-origin-isolated pages). */
+  threads?: number;
+  /** Random seed (1). One thread + the same seed gives identical vectors. */
+  seed?: number;
+  /** Lowercase tokens (true). */
+  lowercase?: boolean;
+  /** Strip leading/trailing punctuation from tokens (true). */
+  stripPunctuation?: boolean;
+  /** Invalid UTF-8 in byte input: replace with U+FFFD (default) or reject with the line number. */
+  invalidUtf8?: 'replace' | 'reject';
+  /** Milliseconds of training between progress reports and abort checks (50). */
+  sliceMs?: number;
+  onProgress?: (progress: TrainProgress) => void;
+  /** Aborting rejects the promise with an Error named 'AbortError' within about sliceMs. */
+  signal?: AbortSignal;
+  /** Words whose current top-5 neighbours are reported through onProbe while training. */
+  probes?: string[];
+  /** Report probes every this fraction of the training (0.05). */
+  probeEvery?: number;
+  onProbe?: (neighbours: Record<string, Neighbour[]>, progress: TrainProgress) => void;
+}
+
+export interface TrainingStats {
+  vocabularySize: number;
+  tokens: number;
+  lines: number;
+  epochs: number;
+  elapsedMs: number;
+  wordsPerSecond: number;
+  threads: number;
+}
+
+export interface QueryOptions {
+  /** How many results (10). */
+  topn?: number;
+  /** Search only the N most frequent words; 0 = all. */
+  restrict?: number;
+}
+
+export interface AnalogyOptions extends QueryOptions {
+  /** '3cosadd' (default) or '3cosmul' (Levy & Goldberg). */
+  method?: '3cosadd' | '3cosmul';
+}
+
+export interface AnalogySection {
+  name: string;
+  questions: number;
+  answered: number;
+  correct: number;
+  /** correct / answered. */
+  accuracy: number;
+  /** answered / questions. */
+  coverage: number;
+}
+
+export interface AnalogyReport {
+  sections: AnalogySection[];
+  semantic: AnalogySection;
+  syntactic: AnalogySection;
+  total: AnalogySection;
+}
+
+export interface SimilarityReport {
+  spearman: number;
+  pairs: number;
+  oovPairs: number;
+}
+
+export type SaveFormat = 'word2vec-text' | 'word2vec-binary' | 'projector-tsv';
+
+/** Word vectors and the queries users run on them. Owns wasm memory: call dispose(). */
+export declare class Model {
+  private constructor();
+  /** Vocabulary in row order (most frequent first for trained models). */
+  readonly words: readonly string[];
+  readonly dim: number;
+  readonly size: number;
+  readonly disposed: boolean;
+  /** Statistics of the training run (undefined for loaded models). */
+  readonly training?: TrainingStats;
+  has(word: string): boolean;
+  /** A copy of the vector of `word`; throws for an unknown word. */
+  vector(word: string): Float32Array;
+  /** A copy of all vectors, row-major (size x dim). */
+  vectors(): Float32Array;
+  similarity(a: string, b: string): number;
+  /** Neighbours of one word (query words excluded). */
+  mostSimilar(word: string, options?: QueryOptions): Neighbour[];
+  /** Neighbours of the sum of several words. */
+  mostSimilar(words: string[], options?: QueryOptions): Neighbour[];
+  /** Neighbours of mean(positive) - mean(negative), gensim-style. */
+  mostSimilar(query: { positive?: string[]; negative?: string[] } & QueryOptions, options?: QueryOptions): Neighbour[];
+  /** "a is to b as c is to ?": b - a + c. analogy('man', 'king', 'woman') -> queen. */
+  analogy(a: string, b: string, c: string, options?: AnalogyOptions): Neighbour[];
+  /** The word that fits least with the others. */
+  doesntMatch(words: string[]): string;
+  save(format?: 'word2vec-text' | 'word2vec-binary', options?: { precision?: number }): Uint8Array;
+  save(format: 'projector-tsv', options?: { precision?: number }): { vectors: Uint8Array; metadata: Uint8Array };
+  /**
+   * A 2-D PCA map of the `count` most frequent words; `include` places other known words on the same
+   * axes (appended after the first `count` points, listed in extraWords).
+   */
+  project2d(count?: number, options?: { include?: string[] }): {
+    count: number;
+    coordinates: Float32Array;
+    extraWords: string[];
+    explainedVariance: [number, number];
+  };
+  /** Accuracy on questions-words text; restrict defaults to 30000. */
+  evaluateAnalogies(questions: string, options?: { restrict?: number; method?: '3cosadd' | '3cosmul' }): AnalogyReport;
+  /** Spearman correlation with 'word1<TAB>word2<TAB>score' lines. */
+  evaluateSimilarity(pairs: string): SimilarityReport;
+  /** Frees the wasm memory; later calls throw. Safe to call twice. */
+  dispose(): void;
+}
+
+export type VectorsFormat = 'auto' | 'word2vec-text' | 'word2vec-binary' | 'glove';
+
+/** An initialised WebAssembly module. */
+export declare class Embedlab {
+  private constructor();
+  /** 'mt' (pthreads) or 'st' (single-threaded). */
+  readonly variant: 'mt' | 'st';
+  /** Whether training can use more than one thread here. */
+  readonly threads: boolean;
+  readonly maxThreads: number;
+  /** Instruction set of the vector kernels ('wasm-simd128'). */
+  readonly isa: string;
+  /** Current size of the wasm heap in bytes. */
+  heapSize(): number;
+  /** Trains on `text` (a string or UTF-8 bytes) on the calling thread, in slices. */
+  train(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions): Promise<Model>;
+  /** Trains in a Web Worker (browsers); the vectors are transferred back. */
+  trainInWorker(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions): Promise<Model>;
+  /** model.evaluateAnalogies() run in the worker (browsers), so the page stays responsive. */
+  evaluateInWorker(model: Model, questions: string, options?: { restrict?: number; method?: '3cosadd' | '3cosmul' }): Promise<AnalogyReport>;
+  /** Stops the training worker. */
+  closeWorker(): void;
+  /** Loads word2vec text/binary, GloVe or fastText .vec bytes (format detected). */
+  load(bytes: Uint8Array | ArrayBuffer | string, options?: { format?: VectorsFormat; name?: string }): Model;
+  /** Wraps row-major vectors made elsewhere. */
+  fromVectors(words: string[], dim: number, data: Float32Array): Model;
+}
+
+/** Loads the module once (memoised). Threads are used where available unless `threads: false`. */
+export declare function init(options?: { threads?: boolean }): Promise<Embedlab>;

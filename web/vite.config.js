@@ -1,0 +1,53 @@
+// The playground's dev server: 127.0.0.1 only, cross-origin isolated (COOP + COEP) so the
+// threaded WebAssembly build can run, and the default corpus served from data/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const corpusFile = path.join(root, 'data', 'wordnet-glosses.txt');
+
+const isolation = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+// Serves the WordNet-gloss corpus (made by scripts/prepare-corpus.mjs) at /corpus/wordnet-glosses.txt.
+function corpusPlugin() {
+  const serve = (req, res, next) => {
+    if (req.url?.split('?')[0] !== '/corpus/wordnet-glosses.txt') return next();
+    if (!fs.existsSync(corpusFile)) {
+      res.statusCode = 404;
+      res.end('corpus missing: run `node scripts/prepare-corpus.mjs`');
+      return undefined;
+    }
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.setHeader('Content-Length', fs.statSync(corpusFile).size);
+    for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+    fs.createReadStream(corpusFile).pipe(res);
+    return undefined;
+  };
+  return {
+    name: 'embedlab-corpus',
+    configureServer(server) { server.middlewares.use(serve); },
+    configurePreviewServer(server) { server.middlewares.use(serve); },
+  };
+}
+
+export default defineConfig({
+  root: path.join(root, 'web'),
+  clearScreen: false,
+  server: {
+    host: '127.0.0.1',
+    port: Number(process.env.EMBEDLAB_PORT ?? 5173),
+    strictPort: false,
+    headers: isolation,
+    fs: { allow: [root] },
+  },
+  preview: { host: '127.0.0.1', headers: isolation },
+  worker: { format: 'es' },
+  plugins: [corpusPlugin()],
+  build: { target: 'es2022', outDir: path.join(root, 'build-web') },
+});
