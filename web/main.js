@@ -351,8 +351,8 @@ function solveAnalogy() {
   try {
     const results = model.analogy(f.a.value.trim(), f.b.value.trim(), f.c.value.trim(), { method: f.method.value, topn: 10 });
     resultList('analogy-results', results);
-    if (state.map) state.map.analogy = [f.a.value.trim(), f.b.value.trim(), f.c.value.trim(), results[0]?.word];
-    if (state.map && !$('tab-map').hidden) drawMap();
+    state.analogy = [f.a.value.trim(), f.b.value.trim(), f.c.value.trim(), results[0]?.word];
+    if (state.map?.index && !$('tab-map').hidden) drawMap();
   } catch (error) {
     $('analogy-results').replaceChildren();
     showError('analogy-error', error);
@@ -414,13 +414,23 @@ function ensurePlot() {
   return state.map;
 }
 
+// One draw at a time: a request during a draw is remembered and served when it ends.
 function drawMap() {
+  const map = state.map;
+  if (map?.drawing) {
+    map.redraw = true;
+    return;
+  }
+  drawMapNow();
+}
+
+function drawMapNow() {
   showError('map-error', null);
   const model = requireModel('map-error');
   if (!model) return;
   const map = ensurePlot();
   const count = Math.max(100, Math.min(20000, Number($('map-count').value) || 2000));
-  const include = (map.analogy ?? []).filter(Boolean).concat(map.pendingSelect ? [map.pendingSelect] : []);
+  const include = (state.analogy ?? []).filter(Boolean).concat(map.pendingSelect ? [map.pendingSelect] : []);
   let projection;
   try {
     projection = model.project2d(count, { include: include.filter((w) => model.has(w)) });
@@ -439,11 +449,22 @@ function drawMap() {
     x[i] = projection.coordinates[2 * i] * scale;
     y[i] = projection.coordinates[2 * i + 1] * scale;
   }
-  Object.assign(map, { words, index: new Map(words.map((w, i) => [w, i])), stale: false, highlight: [] });
-  map.plot.draw({ x: Array.from(x), y: Array.from(y) }).then(() => {
+  Object.assign(map, { words, index: new Map(words.map((w, i) => [w, i])), stale: false, highlight: [], drawing: true });
+  map.plot.draw({ x: Array.from(x), y: Array.from(y) }).finally(() => {
+    map.drawing = false;
+    if (map.redraw) {
+      map.redraw = false;
+      drawMapNow();
+    }
+  }).then(() => {
     const [v1, v2] = projection.explainedVariance;
     $('map-info').textContent = `PCA of the ${fmt(projection.count)} most frequent words (axes explain ${(100 * v1).toFixed(1)}% and ` +
       `${(100 * v2).toFixed(1)}% of the variance). Scroll to zoom, drag to pan, click a point to see its neighbours.`;
+    if (state.zoomToAnalogy) {
+      state.zoomToAnalogy = false;
+      const ids = state.analogy.filter((w) => map.index.has(w)).map((w) => map.index.get(w));
+      if (ids.length) map.plot.zoomToPoints(ids, { padding: 0.8, transition: true });
+    }
     if (map.pendingSelect) {
       const word = map.pendingSelect;
       map.pendingSelect = null;
@@ -500,10 +521,17 @@ function drawOverlay() {
     ctx.fillStyle = color;
     ctx.fillText(word, p[0] + 5, p[1] - 5);
   };
-  // A few frequent words orient the reader.
-  for (const w of map.words.slice(0, 25)) label(w, '#98a2b3', false);
-  if (map.analogy?.every(Boolean)) {
-    const [a, b, c, d] = map.analogy;
+  // Orientation labels: frequent words (past the function words), skipping any that would overlap.
+  const placed = [];
+  for (let i = 30; i < Math.min(map.words.length, 3000) && placed.length < 45; i++) {
+    const p = map.plot.getScreenPosition(i);
+    if (!p || p[0] < 0 || p[1] < 12 || p[0] > width - 40 || p[1] > height) continue;
+    if (placed.some((q) => Math.abs(q[0] - p[0]) < 70 && Math.abs(q[1] - p[1]) < 16)) continue;
+    placed.push(p);
+    label(map.words[i], '#7d8799', false);
+  }
+  if (state.analogy?.every(Boolean)) {
+    const [a, b, c, d] = state.analogy;
     const [pa, pb, pc, pd] = [a, b, c, d].map(at);
     if (pa && pb && pc && pd) {
       ctx.strokeStyle = '#7a5af8';
@@ -682,6 +710,13 @@ function wire() {
   input.addEventListener('blur', () => { $('suggestions').hidden = true; });
   $('analogy-form').addEventListener('submit', (e) => { e.preventDefault(); solveAnalogy(); });
   $('analogy-form').elements.method.addEventListener('change', solveAnalogy);
+  $('analogy-map').addEventListener('click', () => {
+    solveAnalogy();
+    if (!state.analogy?.every(Boolean)) return;
+    state.zoomToAnalogy = true;
+    selectTab('map');
+    if (state.map?.index && !state.map.stale) drawMap();
+  });
   $('similarity-form').addEventListener('submit', (e) => {
     e.preventDefault();
     showError('similarity-error', null);

@@ -14,7 +14,8 @@ const isolation = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-// Serves the WordNet-gloss corpus (made by scripts/prepare-corpus.mjs) at /corpus/wordnet-glosses.txt.
+// Serves the WordNet-gloss corpus (made by scripts/prepare-corpus.mjs) at /corpus/wordnet-glosses.txt
+// and the pthread worker script untouched.
 function corpusPlugin() {
   const serve = (req, res, next) => {
     if (req.url?.split('?')[0] !== '/corpus/wordnet-glosses.txt') return next();
@@ -29,9 +30,23 @@ function corpusPlugin() {
     fs.createReadStream(corpusFile).pipe(res);
     return undefined;
   };
+  // Emscripten's pthread worker is a classic (non-module) script: serve it byte for byte, before
+  // Vite's transforms would turn it into a module.
+  const wasmDir = path.join(root, 'src', 'js', 'wasm');
+  const serveWorker = (req, res, next) => {
+    const name = path.basename(req.url?.split('?')[0] ?? '');
+    if (!name.endsWith('.worker.js') || !fs.existsSync(path.join(wasmDir, name))) return next();
+    res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+    for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+    fs.createReadStream(path.join(wasmDir, name)).pipe(res);
+    return undefined;
+  };
   return {
     name: 'embedlab-corpus',
-    configureServer(server) { server.middlewares.use(serve); },
+    configureServer(server) {
+      server.middlewares.use(serveWorker);
+      server.middlewares.use(serve);
+    },
     configurePreviewServer(server) { server.middlewares.use(serve); },
   };
 }
