@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(cmake make g++ libgtest-dev libxsimd-dev emscripten wabt)
+packages=(cmake make g++ libgtest-dev libxsimd-dev emscripten wabt chromium)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(fasttext python3-gensim time)
 fi

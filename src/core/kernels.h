@@ -11,6 +11,8 @@ namespace embedlab::kernels {
 float dot(const float* a, const float* b, std::size_t n);
 // y += alpha * x.
 void axpy(float alpha, const float* x, float* y, std::size_t n);
+// grad += alpha * row, then row += alpha * hidden, in one pass over row (the logistic-loss update).
+void dual_axpy(float alpha, const float* hidden, float* row, float* grad, std::size_t n);
 // x *= alpha.
 void scale(float alpha, float* x, std::size_t n);
 // Scales x to unit length and returns its former length; a zero vector is left as it is.

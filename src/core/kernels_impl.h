@@ -40,6 +40,21 @@ struct Kernels {
     for (; i < n; ++i) y[i] += alpha * x[i];
   }
 
+  static void dual_axpy(float alpha, const float* hidden, float* row, float* grad, std::size_t n) {
+    const Batch a(alpha);
+    std::size_t i = 0;
+    for (; i + kWidth <= n; i += kWidth) {
+      const Batch r = Batch::load_unaligned(row + i);
+      xsimd::fma(a, r, Batch::load_unaligned(grad + i)).store_unaligned(grad + i);
+      xsimd::fma(a, Batch::load_unaligned(hidden + i), r).store_unaligned(row + i);
+    }
+    for (; i < n; ++i) {
+      const float r = row[i];
+      grad[i] += alpha * r;
+      row[i] = r + alpha * hidden[i];
+    }
+  }
+
   static void scale(float alpha, float* x, std::size_t n) {
     const Batch a(alpha);
     std::size_t i = 0;
@@ -86,7 +101,7 @@ struct Kernels {
   }
 
   static KernelTable table(const char* name) {
-    return KernelTable{&dot, &axpy, &scale, &normalise, &dot_rows, name};
+    return KernelTable{&dot, &axpy, &dual_axpy, &scale, &normalise, &dot_rows, name};
   }
 };
 

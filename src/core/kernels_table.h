@@ -8,6 +8,7 @@ namespace embedlab::kernels::detail {
 struct KernelTable {
   float (*dot)(const float*, const float*, std::size_t);
   void (*axpy)(float, const float*, float*, std::size_t);
+  void (*dual_axpy)(float, const float*, float*, float*, std::size_t);
   void (*scale)(float, float*, std::size_t);
   float (*normalise)(float*, std::size_t);
   void (*dot_rows)(const float*, std::size_t, std::size_t, const float*, float*);

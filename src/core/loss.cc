@@ -30,10 +30,9 @@ struct Tables {
     }
   }
 };
-const Tables& tables() {
-  static const Tables kTables;
-  return kTables;
-}
+// Built once at start-up (not a function-local static: no guard check in the hot path).
+const Tables kTables;
+const Tables& tables() { return kTables; }
 
 inline float fast_sigmoid(float x) {
   if (x < -kMaxSigmoid) return 0.0f;
@@ -52,8 +51,7 @@ inline float binary_logistic(const float* hidden, float* row, bool label, float 
                              std::size_t dim) {
   const float score = fast_sigmoid(kernels::dot(hidden, row, dim));
   const float alpha = learning_rate * ((label ? 1.0f : 0.0f) - score);
-  kernels::axpy(alpha, row, grad, dim);
-  kernels::axpy(alpha, hidden, row, dim);
+  kernels::dual_axpy(alpha, hidden, row, grad, dim);
   return label ? -fast_log(score) : -fast_log(1.0f - score);
 }
 

@@ -45,6 +45,23 @@ TEST(Kernels, AxpyMatchesScalarReference) {
   }
 }
 
+TEST(Kernels, DualAxpyMatchesTwoScalarAxpys) {
+  for (std::size_t n : kLengths) {
+    const auto hidden = random_vector(n, 6 + n);
+    auto row = random_vector(n, 600 + n), grad = random_vector(n, 700 + n);
+    auto expected_row = row, expected_grad = grad;
+    for (std::size_t i = 0; i < n; ++i) {
+      expected_grad[i] += 0.3f * row[i];  // uses the row before its update
+      expected_row[i] += 0.3f * hidden[i];
+    }
+    kernels::dual_axpy(0.3f, hidden.data(), row.data(), grad.data(), n);
+    for (std::size_t i = 0; i < n; ++i) {
+      EXPECT_NEAR(grad[i], expected_grad[i], 1e-6) << "n=" << n << " i=" << i;
+      EXPECT_NEAR(row[i], expected_row[i], 1e-6) << "n=" << n << " i=" << i;
+    }
+  }
+}
+
 TEST(Kernels, AxpyDoesNotWritePastTheEnd) {
   std::vector<float> x(20, 1.0f), y(20, 0.0f);
   kernels::axpy(1.0f, x.data(), y.data(), 17);
