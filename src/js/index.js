@@ -149,7 +149,7 @@ export class Model {
     let positive;
     let negative = [];
     if (typeof query === 'string') {
-      positive = [query];
+      positive = [checkWord(query, 'word')];
     } else if (query && typeof query === 'object' && !Array.isArray(query)) {
       checkOptions(query, ['positive', 'negative', 'topn', 'restrict'], 'mostSimilar');
       options = { ...query, ...options };
