@@ -1,5 +1,6 @@
 // Reading and writing vectors files: round trips, format detection and error messages.
 #include "core/formats.h"
+#include "core/random.h"
 
 #include <gtest/gtest.h>
 
@@ -121,6 +122,32 @@ TEST(Formats, GloveTextWithoutHeaderIsDetectedAndLoads) {
   EXPECT_EQ(loaded.dim(), 3u);
   EXPECT_EQ(loaded.data(), (std::vector<float>{0.418f, 0.24968f, -0.41242f, 0.013441f, 0.23682f, -0.16899f, -1.0f,
                                                2e-3f, 0.5f}));
+}
+
+TEST(Formats, NineDigitTextValuesLoadBackBitExact) {
+  // %.9g identifies a float uniquely; the decimal fast path must find that very float.
+  Rng rng(99);
+  std::string text = "2000 1\n";
+  std::vector<float> expected;
+  for (int i = 0; i < 2000; ++i) {
+    const float magnitude = std::pow(10.0f, static_cast<float>(static_cast<int>(rng.below(12)) - 8));
+    const float v = (rng.uniform() - 0.5f) * magnitude;
+    expected.push_back(v);
+    char buffer[64];
+    std::snprintf(buffer, sizeof(buffer), "w%d %.9g\n", i, static_cast<double>(v));
+    text += buffer;
+  }
+  const Embeddings loaded = parse_vectors(text, "digits.vec");
+  ASSERT_EQ(loaded.data().size(), expected.size());
+  EXPECT_EQ(std::memcmp(loaded.data().data(), expected.data(), expected.size() * sizeof(float)), 0);
+}
+
+TEST(Formats, AcceptsTheUsualSpellingsOfNumbers) {
+  const Embeddings e = parse_vectors("a 1 -2 +3 .5 6. 1e2 1E-2 -0 0.000000000000000000000000001 123456789012345678901234\n", "n.txt",
+                                     VectorFormat::kGloveText);
+  const std::vector<float> expected{1, -2, 3, 0.5f, 6, 100, 0.01f, -0.0f, 1e-27f, 1.2345679e23f};
+  ASSERT_EQ(e.dim(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_FLOAT_EQ(e.data()[i], expected[i]) << i;
 }
 
 TEST(Formats, GloveTextStartingWithBlankLinesIsDetected) {
