@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <iostream>
@@ -211,6 +212,12 @@ int run_train(const Args& args) {
   if (precision < 1 || precision > 9) throw Error("--precision must be between 1 and 9");
   validate(options);  // before reading a large corpus
   const bool quiet = args.has("quiet");
+  {
+    // Fail now, not after a long training run, when the output cannot be written.
+    std::ofstream probe(output + ".tmp", std::ios::binary);
+    if (!probe) throw Error("cannot write '" + output + "': " + std::strerror(errno));
+  }
+  std::remove((output + ".tmp").c_str());
 
   const auto t0 = std::chrono::steady_clock::now();
   std::ifstream in(input, std::ios::binary);
@@ -265,9 +272,9 @@ int run_train(const Args& args) {
   return 0;
 }
 
-const char* kSimilarHelp = R"(usage: embedlab similar VECTORS WORD [WORD ...] [--negative WORD ...] [--top N] [--restrict N]
+const char* kSimilarHelp = R"(usage: embedlab similar VECTORS WORD [WORD ...] [--minus WORD,WORD] [--top N] [--restrict N]
 
-Nearest neighbours by cosine similarity of the sum of the given words (minus --negative ones).
+Nearest neighbours by cosine similarity of the sum of the given words (minus the --minus ones).
   --top N        how many (10)
   --restrict N   search only the N most frequent words (0 = all)
   --minus WORD   subtract WORD (repeatable as a comma list: --minus man,boy)
@@ -405,7 +412,9 @@ int run_convert(const Args& args) {
   } else if (to == "binary") {
     write_file(out, [&](std::ostream& o) { write_word2vec_binary(e, o); });
   } else if (to == "projector") {
-    if (std::system(("mkdir -p '" + out + "'").c_str()) != 0) throw Error("cannot create folder '" + out + "'");
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    if (error) throw Error("cannot create folder '" + out + "': " + error.message());
     std::string metadata;
     write_file(out + "/vectors.tsv", [&](std::ostream& o) {
       std::ostringstream m;

@@ -6,19 +6,9 @@
 
 #include "core/error.h"
 #include "core/kernels.h"
+#include "core/text.h"
 
 namespace embedlab {
-namespace {
-
-std::string lowercase_ascii(std::string_view word) {
-  std::string out(word);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return out;
-}
-
-}  // namespace
 
 Embeddings::Embeddings(std::vector<std::string> words, std::size_t dim, std::vector<float> data,
                        std::vector<std::int64_t> counts)
@@ -33,6 +23,13 @@ Embeddings::Embeddings(std::vector<std::string> words, std::size_t dim, std::vec
   index_.reserve(words_.size());
   for (std::size_t i = 0; i < words_.size(); ++i) {
     if (words_[i].empty()) throw Error("word " + with_commas(static_cast<long long>(i + 1)) + " is empty");
+    for (const char c : words_[i]) {
+      // Saved files separate words from numbers by whitespace, so a word cannot contain any.
+      if (static_cast<unsigned char>(c) <= ' ') {
+        throw Error("word " + with_commas(static_cast<long long>(i + 1)) + " ('" + words_[i] +
+                    "') contains whitespace or a control character");
+      }
+    }
     const auto [it, inserted] = index_.emplace(words_[i], static_cast<std::int32_t>(i));
     if (!inserted) {
       throw Error("word '" + words_[i] + "' appears twice (entries " + with_commas(it->second + 1LL) + " and " +
@@ -51,7 +48,7 @@ Embeddings::Embeddings(std::vector<std::string> words, std::size_t dim, std::vec
 
 std::int32_t Embeddings::find(std::string_view word) const {
   auto it = index_.find(std::string(word));
-  if (it == index_.end()) it = index_.find(lowercase_ascii(word));
+  if (it == index_.end()) it = index_.find(lowercase_word(word));
   return it == index_.end() ? -1 : it->second;
 }
 
@@ -70,6 +67,7 @@ float Embeddings::similarity(std::string_view a, std::string_view b) const {
 
 std::vector<Neighbour> Embeddings::top(const std::vector<float>& scores, std::size_t topn,
                                        const std::vector<std::int32_t>& exclude) const {
+  if (topn == 0) return {};
   // Min-heap of the best (score, id) pairs seen so far.
   using Entry = std::pair<float, std::int32_t>;
   const auto worse = [](const Entry& a, const Entry& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); };

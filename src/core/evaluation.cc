@@ -4,19 +4,14 @@
 #include <cmath>
 #include <numeric>
 #include <sstream>
+#include <unordered_map>
 
 #include "core/error.h"
 #include "core/kernels.h"
+#include "core/text.h"
 
 namespace embedlab {
 namespace {
-
-std::string lowercase(std::string word) {
-  for (char& c : word) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
-  }
-  return word;
-}
 
 void add(AnalogySection& to, const AnalogySection& from) {
   to.questions += from.questions;
@@ -29,11 +24,22 @@ struct Question {
   std::int32_t a, b, c, d;
 };
 
-// Lowercased lookup restricted to the first `rows` words; -1 when outside.
-std::int32_t restricted_id(const Embeddings& e, const std::string& word, std::size_t rows) {
-  const std::int32_t id = e.find(lowercase(word));
-  return id >= 0 && static_cast<std::size_t>(id) < rows ? id : -1;
-}
+// Case-insensitive lookup among the first `rows` words, as word2vec's compute-accuracy: every word
+// is case-folded and the most frequent row wins when several fold to the same key.
+class FoldedIndex {
+ public:
+  FoldedIndex(const Embeddings& e, std::size_t rows) {
+    index_.reserve(rows);
+    for (std::size_t r = 0; r < rows; ++r) index_.emplace(lowercase_word(e.word(static_cast<std::int32_t>(r))), static_cast<std::int32_t>(r));
+  }
+  std::int32_t find(const std::string& word) const {
+    const auto it = index_.find(lowercase_word(word));
+    return it == index_.end() ? -1 : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, std::int32_t> index_;
+};
 
 }  // namespace
 
@@ -42,11 +48,12 @@ AnalogyReport evaluate_analogies(const Embeddings& embeddings, std::istream& in,
   const std::size_t rows = restrict_to > 0 ? std::min(restrict_to, embeddings.size()) : embeddings.size();
   const std::size_t dim = embeddings.dim();
   AnalogyReport report;
+  const FoldedIndex folded(embeddings, rows);
   std::vector<Question> questions;
   std::string line;
   std::size_t line_number = 0;
   while (std::getline(in, line)) {
-    ++line_number;
+    if (++line_number == 1) line = std::string(skip_bom(line));
     std::istringstream fields(line);
     std::string w[5];
     int n = 0;
@@ -67,8 +74,7 @@ AnalogyReport evaluate_analogies(const Embeddings& embeddings, std::istream& in,
     if (report.sections.empty()) report.sections.push_back(AnalogySection{"(no section)"});
     AnalogySection& section = report.sections.back();
     ++section.questions;
-    const Question q{report.sections.size() - 1, restricted_id(embeddings, w[0], rows), restricted_id(embeddings, w[1], rows),
-                     restricted_id(embeddings, w[2], rows), restricted_id(embeddings, w[3], rows)};
+    const Question q{report.sections.size() - 1, folded.find(w[0]), folded.find(w[1]), folded.find(w[2]), folded.find(w[3])};
     if (q.a < 0 || q.b < 0 || q.c < 0 || q.d < 0) continue;
     ++section.answered;
     questions.push_back(q);
@@ -155,11 +161,12 @@ double spearman(const std::vector<double>& x, const std::vector<double>& y) {
 
 SimilarityReport evaluate_similarity(const Embeddings& embeddings, std::istream& in, const std::string& source) {
   SimilarityReport report;
+  const FoldedIndex folded(embeddings, embeddings.size());
   std::vector<double> gold, predicted;
   std::string line;
   std::size_t line_number = 0;
   while (std::getline(in, line)) {
-    ++line_number;
+    if (++line_number == 1) line = std::string(skip_bom(line));
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty() || line[0] == '#') continue;
     std::istringstream fields(line);
@@ -174,7 +181,7 @@ SimilarityReport evaluate_similarity(const Embeddings& embeddings, std::istream&
       throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) + ": score '" + score_text +
                   "' is not a finite number");
     }
-    const std::int32_t ia = embeddings.find(lowercase(a)), ib = embeddings.find(lowercase(b));
+    const std::int32_t ia = folded.find(a), ib = folded.find(b);
     if (ia < 0 || ib < 0) {
       ++report.oov_pairs;
       continue;

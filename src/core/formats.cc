@@ -201,8 +201,11 @@ Embeddings parse_text(std::string_view bytes, const std::string& source, bool ha
       }
       expected_count = count;
       dim = static_cast<std::size_t>(header_dim);
-      words.reserve(static_cast<std::size_t>(std::min<long long>(count, 10000000)));
-      data.reserve(static_cast<std::size_t>(std::min<long long>(count, 10000000)) * dim);
+      // Reserve no more than the bytes can hold (a header may promise far more rows than follow).
+      const auto rows_that_fit = static_cast<long long>(bytes.size() / (2 * dim + 2) + 1);
+      const auto reserve = static_cast<std::size_t>(std::min(count, rows_that_fit));
+      words.reserve(reserve);
+      data.reserve(reserve * dim);
       continue;
     }
     const std::string where = at_line(source, line_number);
@@ -231,7 +234,9 @@ Embeddings parse_text(std::string_view bytes, const std::string& source, bool ha
 }
 
 Embeddings parse_binary(std::string_view bytes, const std::string& source) {
-  const std::string_view header = first_line(bytes);
+  std::size_t header_start = 0;
+  while (header_start < bytes.size() && (bytes[header_start] == '\n' || bytes[header_start] == '\r')) ++header_start;
+  const std::string_view header = first_line(bytes, header_start);
   std::vector<std::string_view> fields;
   split_fields(header, fields);
   long long count, header_dim;
@@ -252,7 +257,7 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
   std::vector<std::string> words;
   std::vector<float> data(static_cast<std::size_t>(count) * dim);
   WordIndex index;
-  std::size_t pos = header.size() + 1;
+  std::size_t pos = header_start + header.size() + 1;
   for (long long v = 0; v < count; ++v) {
     const std::string vector_name = "vector " + with_commas(v + 1) + " of " + with_commas(count);
     while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == '\r')) ++pos;
@@ -296,6 +301,7 @@ const char* format_name(VectorFormat format) {
 }
 
 VectorFormat detect_format(std::string_view bytes, const std::string& source) {
+  bytes = skip_bom(bytes);
   std::size_t start = 0;
   while (start < bytes.size() && (bytes[start] == '\n' || bytes[start] == '\r' || bytes[start] == ' ')) ++start;
   if (start == bytes.size()) throw Error(source + " is empty; expected word vectors");
@@ -337,6 +343,7 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
 }
 
 Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {
+  bytes = skip_bom(bytes);
   if (format == VectorFormat::kAuto) format = detect_format(bytes, source);
   switch (format) {
     case VectorFormat::kWord2VecBinary: return parse_binary(bytes, source);

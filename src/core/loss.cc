@@ -35,13 +35,15 @@ const Tables kTables;
 const Tables& tables() { return kTables; }
 
 inline float fast_sigmoid(float x) {
-  if (x < -kMaxSigmoid) return 0.0f;
+  // Written so that NaN (a diverged model) takes the first branch instead of indexing the table.
+  if (!(x >= -kMaxSigmoid)) return 0.0f;
   if (x > kMaxSigmoid) return 1.0f;
   const int i = static_cast<int>((x + kMaxSigmoid) * (kSigmoidTableSize / kMaxSigmoid / 2));
   return tables().sigmoid[i];
 }
 
 inline float fast_log(float x) {
+  if (!(x >= 0.0f)) return tables().log[0];
   if (x > 1.0f) return 0.0f;
   return tables().log[static_cast<int>(x * kLogTableSize)];
 }

@@ -110,6 +110,26 @@ struct CodePoint {
 
 }  // namespace
 
+std::string_view skip_bom(std::string_view text) {
+  return text.substr(0, 3) == "\xEF\xBB\xBF" ? text.substr(3) : text;
+}
+
+std::string lowercase_word(std::string_view word) {
+  std::string out;
+  out.reserve(word.size());
+  char32_t cp;
+  for (std::size_t pos = 0; pos < word.size();) {
+    const std::size_t n = decode(word, pos, cp);
+    if (n == 0) {  // keep invalid bytes as they are
+      out += word[pos++];
+      continue;
+    }
+    encode(to_lower(cp), out);
+    pos += n;
+  }
+  return out;
+}
+
 bool is_valid_utf8(std::string_view text) {
   char32_t cp;
   for (std::size_t pos = 0; pos < text.size();) {

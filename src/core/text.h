@@ -25,6 +25,12 @@ struct TokenizerOptions {
 void tokenize_line(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
                    const std::string& source, std::vector<std::string>& tokens);
 
+// `text` without a leading UTF-8 byte-order mark (files saved by some Windows editors have one).
+std::string_view skip_bom(std::string_view text);
+
+// Lowercases one word as the tokenizer does (no splitting, no punctuation stripping).
+std::string lowercase_word(std::string_view word);
+
 // True when `text` is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 

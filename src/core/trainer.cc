@@ -66,6 +66,14 @@ Trainer::Trainer(const Corpus& corpus, const TrainOptions& options)
   start_rate_ = current_rate_ = starting_learning_rate(options_);
   words_per_epoch_ = static_cast<std::int64_t>(corpus_.tokens.size());
   const Vocabulary& vocabulary = corpus_.vocabulary;
+  // Input and output matrices; refuse sizes that cannot be allocated (or overflow size_t in wasm32).
+  const double matrix_bytes = 2.0 * static_cast<double>(vocabulary.size()) * static_cast<double>(dim_) * sizeof(float);
+  const double limit = sizeof(std::size_t) < 8 ? 3.0e9 : 1.0e12;
+  if (matrix_bytes > limit) {
+    throw Error("the model would need " + with_commas(static_cast<long long>(matrix_bytes / 1e6)) + " MB (" +
+                with_commas(static_cast<long long>(vocabulary.size())) + " words x " + std::to_string(dim_) +
+                " dimensions x 2 matrices); lower dim, raise min_count or set a maximum vocabulary size");
+  }
 
   // word2vec's initialisation: input uniform in [-0.5, 0.5) / dim, output zero.
   input_.resize(vocabulary.size() * dim_);
@@ -251,6 +259,12 @@ TrainProgress Trainer::progress() {
 }
 
 Embeddings Trainer::embeddings() const {
+  for (const float x : input_) {
+    if (!std::isfinite(x)) {
+      throw Error("training diverged (the vectors contain NaN or infinite values); lower the learning rate (it started at " +
+                  std::to_string(start_rate_) + ")");
+    }
+  }
   return Embeddings(corpus_.vocabulary.words(), dim_, input_, corpus_.vocabulary.counts());
 }
 

@@ -29,6 +29,10 @@ CorpusBuilder::CorpusBuilder(CorpusOptions options, std::string source_name)
 }
 
 void CorpusBuilder::add_text(std::string_view chunk) {
+  if (!seen_text_ && !chunk.empty()) {
+    seen_text_ = true;
+    chunk = skip_bom(chunk);
+  }
   std::size_t start = 0;
   while (true) {
     const std::size_t newline = chunk.find('\n', start);

@@ -76,6 +76,7 @@ class CorpusBuilder {
   std::vector<std::int64_t> offsets_{0};
   std::vector<std::string> scratch_;
   std::int64_t line_count_ = 0;
+  bool seen_text_ = false;  // a byte-order mark is skipped at the very start only
 };
 
 // Reads a whole stream of text into a corpus; `source_name` names it in error messages.

@@ -255,3 +255,28 @@ TEST(Embeddings, ConstructorRejectsSizeMismatchAndZeroDimension) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(EmbeddingsEdgeCases, ZeroResultsAreAnEmptyListForEveryMethod) {
+  const Embeddings e({"a", "b", "c", "d"}, 2, {1, 0, 0, 1, 1, 1, -1, 0});
+  EXPECT_TRUE(e.analogy("a", "b", "c", AnalogyMethod::kMul, 0).empty());
+  EXPECT_TRUE(e.analogy("a", "b", "c", AnalogyMethod::kAdd, 0).empty());
+  EXPECT_TRUE(e.most_similar({"a"}, {}, 0).empty());
+}
+
+TEST(EmbeddingsEdgeCases, RejectsWordsThatASavedFileCouldNotHold) {
+  EXPECT_THROW(Embeddings({"new york"}, 1, {1.0f}), Error);
+  EXPECT_THROW(Embeddings({"tab\there"}, 1, {1.0f}), Error);
+  EXPECT_THROW(Embeddings({"line\nbreak"}, 1, {1.0f}), Error);
+}
+
+TEST(EmbeddingsEdgeCases, LookupFallsBackToTheTokenizersLowercasing) {
+  const Embeddings e({"école", "ελλάδα"}, 1, {1.0f, 2.0f});
+  EXPECT_EQ(e.find("ÉCOLE"), 0);
+  EXPECT_EQ(e.find("ΕΛΛΆΔΑ"), 1);
+}
+
+}  // namespace
+}  // namespace embedlab

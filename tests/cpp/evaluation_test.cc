@@ -272,3 +272,20 @@ TEST(Spearman, DegenerateInputsGiveZero) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(EvaluationCaseFolding, QuestionsMatchCapitalisedVocabularies) {
+  // A cased model (as GoogleNews or fastText .vec files): "Athens", not "athens".
+  const Embeddings e({"Athens", "Greece", "Baghdad", "Iraq"}, 2, {1, 0, 1, 1, 0, 0, 0, 1});
+  std::istringstream questions(": capital-common-countries\nathens greece baghdad iraq\n");
+  const AnalogyReport report = evaluate_analogies(e, questions, "q.txt", 0);
+  EXPECT_EQ(report.total.answered, 1);
+  EXPECT_EQ(report.total.correct, 1);
+  std::istringstream pairs("athens\tgreece\t1\nbaghdad\tiraq\t2\nathens\tiraq\t0\n");
+  EXPECT_EQ(evaluate_similarity(e, pairs, "p.tsv").pairs, 3);
+}
+
+}  // namespace
+}  // namespace embedlab

@@ -339,3 +339,33 @@ TEST(Formats, FormatNamesAreReadable) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(FormatsEdgeCases, SkipsAByteOrderMark) {
+  const Embeddings text = parse_vectors("\xEF\xBB\xBF" "2 2\na 1 2\nb 3 4\n", "bom.vec");
+  EXPECT_EQ(text.words(), (std::vector<std::string>{"a", "b"}));
+  const Embeddings glove = parse_vectors("\xEF\xBB\xBF" "a 1 2\nb 3 4\n", "bom.txt");
+  EXPECT_EQ(glove.dim(), 2u);
+}
+
+TEST(FormatsEdgeCases, AHeaderPromisingHugeCountsFailsOnTheCountNotOnMemory) {
+  std::string two_rows = "3000000 2\na 1 2\nb 3 4\n";
+  try {
+    parse_vectors(two_rows, "head.vec");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("promises 3,000,000 vectors, found 2"), std::string::npos) << e.what();
+  }
+}
+
+TEST(FormatsEdgeCases, BinaryFileStartingWithABlankLineLoads) {
+  std::ostringstream out;
+  write_word2vec_binary(Embeddings({"a", "b"}, 2, {1, 2, 3, 4}), out);
+  const Embeddings e = parse_vectors("\n" + out.str(), "blank.bin");
+  EXPECT_EQ(e.data(), (std::vector<float>{1, 2, 3, 4}));
+}
+
+}  // namespace
+}  // namespace embedlab

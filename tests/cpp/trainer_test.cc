@@ -461,3 +461,27 @@ TEST(Trainer, RefusesAnEmptyCorpus) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(TrainerDivergence, AnAbsurdLearningRateEndsWithAClearErrorOrFiniteVectors) {
+  CorpusOptions corpus_options;
+  corpus_options.min_count = 1;
+  std::string text;
+  for (int i = 0; i < 300; ++i) text += "a b c d e f g h a b c d\n";
+  const Corpus corpus = build_corpus(text, corpus_options);
+  TrainOptions options;
+  options.learning_rate = 10.0;
+  options.epochs = 20;
+  options.dim = 8;
+  try {
+    const Embeddings e = train(corpus, options);
+    for (float x : e.data()) ASSERT_TRUE(std::isfinite(x));
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("lower the learning rate"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace embedlab

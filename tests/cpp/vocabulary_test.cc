@@ -232,3 +232,17 @@ TEST(Corpus, RejectsInvalidOptions) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(CorpusByteOrderMark, IsSkippedAtTheStartOnly) {
+  CorpusOptions options;
+  options.min_count = 1;
+  const Corpus corpus = build_corpus("\xEF\xBB\xBF" "the cat\nthe dog\n", options);
+  EXPECT_EQ(corpus.vocabulary.find("the"), 0);
+  EXPECT_EQ(corpus.vocabulary.size(), 3u);
+}
+
+}  // namespace
+}  // namespace embedlab
