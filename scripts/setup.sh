@@ -6,6 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Node.js: Vite 8 needs 20.19+ (or 22.12+); Debian 12's own nodejs is 18.
+if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>22||(a===22&&b>=12)||(a===20&&b>=19)||a===21?0:1)' 2>/dev/null; then
+  echo "setup: Node.js $(node -v 2>/dev/null || echo 'is missing'); embedlab needs Node.js 20.19+ or 22.12+ (e.g. from nodejs.org or NodeSource)" >&2
+  exit 1
+fi
+
 packages=(cmake make g++ libgtest-dev libxsimd-dev emscripten wabt chromium)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(fasttext python3-gensim time)

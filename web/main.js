@@ -245,6 +245,7 @@ async function startTraining() {
     return;
   }
   writeHash();
+  const corpusName = state.corpus.name;
   const controller = new AbortController();
   state.abort = controller;
   $('start').disabled = true;
@@ -265,7 +266,7 @@ async function startTraining() {
     const t = model.training;
     setProgress('train-progress', 1, `done in ${(t.elapsedMs / 1000).toFixed(1)} s`);
     $('train-stats').textContent = `${fmt(t.wordsPerSecond)} words/s · ${fmt(t.vocabularySize)} words × ${model.dim} · ${t.epochs} epochs`;
-    adoptModel(model, `trained on ${state.corpus.name} (${options.model}, ${options.epochs} epochs, seed ${options.seed})`);
+    adoptModel(model, `trained on ${corpusName} (${options.model}, ${options.epochs} epochs, seed ${options.seed})`);
     renderProbes(Object.fromEntries(PROBE_WORDS.filter((w) => model.has(w)).map((w) => [w, model.mostSimilar(w, { topn: 5 })])));
   } catch (error) {
     if (error.name === 'AbortError') {
@@ -450,13 +451,13 @@ function drawMapNow() {
     y[i] = projection.coordinates[2 * i + 1] * scale;
   }
   Object.assign(map, { words, index: new Map(words.map((w, i) => [w, i])), stale: false, highlight: [], drawing: true });
-  map.plot.draw({ x: Array.from(x), y: Array.from(y) }).finally(() => {
+  map.plot.draw({ x: Array.from(x), y: Array.from(y) }).then(() => {
     map.drawing = false;
-    if (map.redraw) {
+    if (map.redraw) { // another draw was asked for meanwhile: serve it, skip this one's follow-ups
       map.redraw = false;
       drawMapNow();
+      return;
     }
-  }).then(() => {
     const [v1, v2] = projection.explainedVariance;
     $('map-info').textContent = `PCA of the ${fmt(projection.count)} most frequent words (axes explain ${(100 * v1).toFixed(1)}% and ` +
       `${(100 * v2).toFixed(1)}% of the variance). Scroll to zoom, drag to pan, click a point to see its neighbours.`;
@@ -471,6 +472,9 @@ function drawMapNow() {
       if (map.index.has(word)) selectOnMap(word);
     }
     drawOverlay();
+  }).catch((error) => {
+    map.drawing = false;
+    showError('map-error', error);
   });
 }
 
@@ -606,6 +610,7 @@ async function runBenchmark(file) {
   try {
     const text = await file.text();
     const report = await state.el.evaluateInWorker(model, text, { restrict: 30000 });
+    if (state.model !== model) return; // a newer model replaced the one evaluated
     $('eval-status').textContent = `${file.name}: ${fmt(report.total.answered)} of ${fmt(report.total.questions)} questions answerable ` +
       `(${(100 * report.total.coverage).toFixed(1)}% coverage)`;
     const row = (s, extra = '') => {

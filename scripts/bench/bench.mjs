@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The training benchmark: embedlab vs fastText (-minn 0 -maxn 0, i.e. plain word2vec) vs gensim on
 // the WordNet-gloss corpus, CBOW and skip-gram, 1 and 2 threads. Prints a Markdown table of medians.
-//   node scripts/bench/bench.mjs [--repeat N] [--models cbow,skipgram] [--threads 1,2] [--tools embedlab,fasttext,gensim]
+// "embedlab" is the native CLI, "wasm" the same engine as WebAssembly in Node (npx embedlab).
+//   node scripts/bench/bench.mjs [--repeat N] [--models cbow,skipgram] [--threads 1,2] [--tools embedlab,wasm,fasttext,gensim]
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,7 +21,7 @@ function option(name, fallback) {
 const repeat = Number(option('repeat', '3'));
 const models = option('models', 'cbow,skipgram').split(',');
 const threadCounts = option('threads', '1,2').split(',').map(Number);
-const tools = option('tools', 'embedlab,fasttext,gensim').split(',');
+const tools = option('tools', 'embedlab,wasm,fasttext,gensim').split(',');
 const epochs = 5;
 const alpha = { cbow: 0.05, skipgram: 0.025 };
 
@@ -52,6 +53,13 @@ const runners = {
     const r = timed(cli, ['train', '--input', corpus, '--output', out, '--model', model, '--dim', '100', '--window', '5',
       '--negative', '5', '--epochs', String(epochs), '--min-count', '5', '--sample', '1e-3', '--threads', String(threads),
       '--seed', '1', '--alpha', String(alpha[model])]);
+    const m = r.stderr.match(/trained .* in ([\d.]+) s/);
+    return { ...r, rate: (tokens * epochs) / Number(m[1]) / threads };
+  },
+  wasm(model, threads, out) {
+    const r = timed(process.execPath, [path.join(root, 'src', 'js', 'cli.js'), 'train', '--input', corpus, '--output', out,
+      '--model', model, '--dim', '100', '--window', '5', '--negative', '5', '--epochs', String(epochs), '--min-count', '5',
+      '--sample', '1e-3', '--threads', String(threads), '--seed', '1', '--alpha', String(alpha[model])]);
     const m = r.stderr.match(/trained .* in ([\d.]+) s/);
     return { ...r, rate: (tokens * epochs) / Number(m[1]) / threads };
   },
@@ -109,17 +117,28 @@ for (const model of models) {
       group.push(row);
       process.stderr.write(`  ${model} ${threads}t ${tool}: ${row.wall.toFixed(2)} s, ${Math.round(row.rate).toLocaleString('en-US')} w/s/thread\n`);
     }
-    const best = Math.max(...group.filter((r) => r.tool !== 'embedlab').map((r) => r.rate));
-    for (const r of group) r.ratio = Number.isFinite(best) ? r.rate / best : null;
+    const best = Math.max(...group.filter((r) => r.tool === 'fasttext' || r.tool === 'gensim').map((r) => r.rate));
+    const native = group.find((r) => r.tool === 'embedlab')?.rate;
+    for (const r of group) {
+      r.ratio = Number.isFinite(best) ? r.rate / best : null;
+      r.vsNative = r.tool === 'wasm' && native ? r.rate / native : null;
+    }
     rows.push(...group);
   }
 }
 
-const header = '| model | threads | tool | wall s | words/s/thread | vs best reference | peak MB | analogy acc. (top 30k) | queen rank |';
-const lines = [header, '|---|---|---|---|---|---|---|---|---|'];
+// Scaling: 2-thread rate over 1-thread rate per tool and model (total words/s).
 for (const r of rows) {
-  lines.push(`| ${r.model} | ${r.threads} | ${r.tool} | ${r.wall.toFixed(2)} | ${Math.round(r.rate).toLocaleString('en-US')} | ` +
-    `${r.ratio == null ? '' : r.ratio.toFixed(2) + 'x'} | ${Math.round(r.peakMb)} | ` +
+  const one = rows.find((o) => o.tool === r.tool && o.model === r.model && o.threads === 1);
+  r.scaling = r.threads > 1 && one ? (r.rate * r.threads) / one.rate : null;
+}
+const names = { embedlab: 'embedlab (native)', wasm: 'embedlab (wasm, Node)', fasttext: 'fastText 0.9.2', gensim: 'gensim 4.2.0' };
+const header = '| model | threads | tool | wall s | words/s/thread | vs best reference | wasm vs native | 2-thread speed-up | peak MB | analogy acc. (top 30k) | queen rank |';
+const lines = [header, '|---|---|---|---|---|---|---|---|---|---|---|'];
+for (const r of rows) {
+  lines.push(`| ${r.model} | ${r.threads} | ${names[r.tool]} | ${r.wall.toFixed(2)} | ${Math.round(r.rate).toLocaleString('en-US')} | ` +
+    `${r.ratio == null ? '' : r.ratio.toFixed(2) + 'x'} | ${r.vsNative == null ? '' : r.vsNative.toFixed(2) + 'x'} | ` +
+    `${r.scaling == null ? '' : r.scaling.toFixed(2) + 'x'} | ${Math.round(r.peakMb)} | ` +
     `${r.accuracy == null ? 'n/a' : r.accuracy.toFixed(2) + '%'} | ${r.queenRank} |`);
 }
 const table = lines.join('\n');

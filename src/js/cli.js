@@ -186,6 +186,13 @@ async function train(el, args) {
     invalidUtf8: args.values['invalid-utf8'] ?? 'replace',
   };
   const precision = int(args, 'precision', 6);
+  if (precision < 1 || precision > 9) throw new UsageError('--precision must be between 1 and 9');
+  try { // fail now, not after a long training run, when the output cannot be written
+    fs.writeFileSync(`${args.values.output}.tmp`, '');
+    fs.rmSync(`${args.values.output}.tmp`);
+  } catch (error) {
+    throw new Error(`cannot write '${args.values.output}': ${error.code === 'ENOENT' ? 'No such file or directory' : error.message}`);
+  }
   const quiet = args.flags.has('quiet');
   const tty = process.stderr.isTTY;
   let lastDecile = -1;

@@ -86,6 +86,8 @@ const yieldToEventLoop = isNode
       return () => new Promise((resolve) => { queue.push(resolve); channel.port2.postMessage(0); });
     })();
 
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function abortError(signal) {
   if (signal?.reason instanceof Error) return signal.reason;
   const error = new Error('training was cancelled');
@@ -336,7 +338,7 @@ export class Embedlab {
     if (typeof text !== 'string') text = toBytes(text, 'text');
     if (signal?.aborted) throw abortError(signal);
     const raw = this.#raw;
-    const corpus = new raw.Corpus({
+    const corpus = raw.Corpus.create({
       minCount: o.minCount, maxVocabulary: o.maxVocabulary, lowercase: o.lowercase,
       stripPunctuation: o.stripPunctuation, invalidUtf8: o.invalidUtf8, source: 'corpus',
     });
@@ -356,17 +358,21 @@ export class Embedlab {
       }
       corpus.finish();
       const stats = corpus.stats();
-      trainer = new raw.Trainer(corpus, o);
+      trainer = raw.Trainer.create(corpus, o);
       let nextProbe = probeEvery;
       let last;
+      // With threads, poll without blocking and sleep in JS: a blocked Emscripten main thread
+      // spins (eating a core the training threads need). One thread trains inline, in slices.
+      const threaded = o.threads > 1;
+      const pause = threaded ? () => sleep(o.sliceMs) : yieldToEventLoop;
       for (;;) {
-        const finished = trainer.runFor(o.sliceMs);
+        const finished = trainer.runFor(threaded ? 0 : o.sliceMs);
         last = withDerived(trainer.progress(), stats);
         if (this.variant === 'mt') raw.unrefWorkers?.();
         if (finished) break;
         if (signal?.aborted) {
           trainer.cancel();
-          while (!trainer.runFor(o.sliceMs)) { /* threads stop within one slice */ }
+          while (!trainer.runFor(threaded ? 0 : o.sliceMs)) await sleep(5); // threads stop within ~1 ms
           throw abortError(signal);
         }
         onProgress?.(last);
@@ -374,7 +380,7 @@ export class Embedlab {
           nextProbe = last.fraction + probeEvery;
           options.onProbe(this.#probe(trainer, probes), last);
         }
-        await yieldToEventLoop();
+        await pause();
       }
       onProgress?.(last);
       return new Model(trainer.model(), {
@@ -423,11 +429,21 @@ export class Embedlab {
   #request(message, { signal, ...handlers }, transfer = []) {
     if (typeof Worker !== 'function' || isNode) return Promise.reject(new Error('the worker needs a browser with Web Workers; in Node call the method directly'));
     if (signal?.aborted) return Promise.reject(abortError(signal));
-    const worker = this.#worker ??= new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const worker = this.#worker ?? this.#startWorker();
     const id = ++this.#nextId;
     return new Promise((resolve, reject) => {
       const onAbort = () => worker.postMessage({ id, type: 'cancel' });
       signal?.addEventListener('abort', onAbort, { once: true });
+      const finish = () => {
+        worker.removeEventListener('message', listener);
+        signal?.removeEventListener('abort', onAbort);
+        this.#pending.delete(id);
+      };
+      // The worker died or was closed: fail instead of waiting forever.
+      this.#pending.set(id, (error) => {
+        finish();
+        reject(error);
+      });
       const listener = (event) => {
         const reply = event.data;
         if (reply?.id !== id) return;
@@ -435,8 +451,7 @@ export class Embedlab {
           handlers[reply.type]?.(reply.type === 'probe' ? reply.neighbours : reply.progress, reply.progress);
           return;
         }
-        worker.removeEventListener('message', listener);
-        signal?.removeEventListener('abort', onAbort);
+        finish();
         if (reply.type === 'error') {
           const error = new Error(reply.message);
           error.name = reply.name;
@@ -450,14 +465,29 @@ export class Embedlab {
     });
   }
 
-  /** Stops the training worker (a new one starts on the next trainInWorker call). */
+  /** Stops the training worker (a new one starts on the next call); pending requests reject. */
   closeWorker() {
-    this.#worker?.terminate();
-    this.#worker = null;
+    this.#stopWorker(new Error('the worker was closed'));
   }
 
   #worker = null;
   #nextId = 0;
+  #pending = new Map(); // id -> reject, for requests the worker has not answered
+
+  #startWorker() {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    const fail = (event) => this.#stopWorker(new Error(`the worker failed: ${event?.message ?? 'it could not start or a message could not be read'}`));
+    worker.addEventListener('error', fail);
+    worker.addEventListener('messageerror', fail);
+    this.#worker = worker;
+    return worker;
+  }
+
+  #stopWorker(error) {
+    this.#worker?.terminate();
+    this.#worker = null;
+    for (const reject of [...this.#pending.values()]) reject(error);
+  }
 
   #workerMaxThreads() {
     return threadsAvailable() ? hardwareThreads() : 1;
@@ -499,6 +529,29 @@ function threadsAvailable() {
   return globalThis.crossOriginIsolated === true;
 }
 
+// A failed raw call returns a neutral value and leaves its message for takeLastError() (the core
+// never throws through wasm frames, which would leak); turn that message into a JS Error here.
+function installErrorChecks(raw) {
+  const check = (result) => {
+    const message = raw.takeLastError();
+    if (message) throw new Error(message);
+    return result;
+  };
+  const wrap = (target, names) => {
+    for (const name of names) {
+      const original = target[name];
+      target[name] = function checked(...args) { return check(original.apply(this, args)); };
+    }
+  };
+  wrap(raw.Corpus, ['create']);
+  wrap(raw.Corpus.prototype, ['addText', 'addBytes', 'finish', 'stats']);
+  wrap(raw.Trainer, ['create']);
+  wrap(raw.Trainer.prototype, ['runFor', 'model']);
+  wrap(raw.Model, ['load', 'fromVectors']);
+  wrap(raw.Model.prototype, ['vector', 'similarity', 'mostSimilar', 'analogy', 'doesntMatch', 'save', 'project2d',
+    'evaluateAnalogies', 'evaluateSimilarity']);
+}
+
 async function loadVariant(variant) {
   // Static URLs and imports, so bundlers (Vite) find and copy the files.
   const wasmUrl = variant === 'mt'
@@ -517,6 +570,7 @@ async function loadVariant(variant) {
   }
   const raw = await create(moduleOptions);
   if (variant === 'mt') raw.unrefWorkers?.();
+  installErrorChecks(raw);
   return raw;
 }
 

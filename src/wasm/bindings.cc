@@ -1,11 +1,14 @@
 // The Embind module: the only file that includes Emscripten headers. It registers thin wrappers
-// over the core and converts types; every call turns a C++ exception into a JS Error carrying the
-// core's message, so a bad call never aborts the instance. The friendly API lives in src/js.
+// over the core and converts types. No C++ exception leaves a call: its message is kept for
+// takeLastError(), which src/js turns into a JS Error, so a bad call never aborts the instance
+// or leaks. The friendly API lives in src/js.
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
 #include <memory>
 #include <sstream>
+#include <stdexcept>
+#include <type_traits>
 #include <string>
 #include <vector>
 
@@ -22,23 +25,42 @@ namespace {
 
 using emscripten::val;
 
-[[noreturn]] void throw_js_error(const std::string& message) {
-  val::global("Error").new_(val(message)).throw_();
+// The message of the last failed call. A failed call returns a neutral value and JS (src/js)
+// turns this message into an Error: throwing a JS exception through wasm frames would skip C++
+// destructors and Embind's frees of the call's arguments (a leak per failed call).
+std::string& last_error() {
+  static std::string message;
+  return message;
 }
 
-// Runs `f`, converting any C++ exception into a JS Error. The message is copied out of the
-// catch block first, so the C++ exception is fully released before the JS one is thrown.
+std::string take_last_error() {
+  std::string message;
+  message.swap(last_error());
+  return message;
+}
+
+template <class R>
+R neutral() {
+  if constexpr (std::is_same_v<R, val>) {
+    return val::undefined();
+  } else {
+    return R{};
+  }
+}
+
+// Runs `f`, recording any C++ exception's message for take_last_error().
 template <class F>
 auto guarded(F&& f) -> decltype(f()) {
-  std::string message;
   try {
     return f();
   } catch (const std::bad_alloc&) {
-    message = "out of memory (the WebAssembly heap is limited to 4 GB)";
+    last_error() = "out of memory (the WebAssembly heap is limited to 4 GB)";
+  } catch (const std::length_error&) {
+    last_error() = "out of memory (the WebAssembly heap is limited to 4 GB)";
   } catch (const std::exception& e) {
-    message = e.what();
+    last_error() = e.what();
   }
-  throw_js_error(message);
+  return neutral<decltype(f())>();
 }
 
 // Option helpers: JS objects with optional fields.
@@ -110,8 +132,10 @@ VectorFormat vector_format(const std::string& format) {
 
 class WasmCorpus {
  public:
-  explicit WasmCorpus(val options) {
-    guarded([&] {
+  explicit WasmCorpus(std::unique_ptr<CorpusBuilder> builder) : builder_(std::move(builder)) {}
+
+  static WasmCorpus* create(val options) {
+    return guarded([&]() -> WasmCorpus* {
       CorpusOptions o;
       o.min_count = static_cast<std::int64_t>(get<double>(options, "minCount", 5));
       const double max_vocab = get<double>(options, "maxVocabulary", 0);
@@ -125,8 +149,7 @@ class WasmCorpus {
       } else if (policy != "replace") {
         throw Error("invalidUtf8 must be 'replace' or 'reject', got '" + policy + "'");
       }
-      builder_ = std::make_unique<CorpusBuilder>(o, get<std::string>(options, "source", "corpus"));
-      return 0;
+      return new WasmCorpus(std::make_unique<CorpusBuilder>(o, get<std::string>(options, "source", "corpus")));
     });
   }
 
@@ -306,8 +329,10 @@ class WasmModel {
 
 class WasmTrainer {
  public:
-  WasmTrainer(const WasmCorpus& corpus, val options) {
-    guarded([&] {
+  explicit WasmTrainer(std::unique_ptr<Trainer> trainer) : trainer_(std::move(trainer)) {}
+
+  static WasmTrainer* create(const WasmCorpus& corpus, val options) {
+    return guarded([&]() -> WasmTrainer* {
       TrainOptions o;
       const std::string model = get<std::string>(options, "model", "cbow");
       if (model == "cbow") {
@@ -333,8 +358,7 @@ class WasmTrainer {
       o.learning_rate = get<double>(options, "learningRate", 0.0);
       o.threads = static_cast<int>(get<double>(options, "threads", 1));
       o.seed = static_cast<std::uint64_t>(get<double>(options, "seed", 1));
-      trainer_ = std::make_unique<Trainer>(corpus.corpus(), o);
-      return 0;
+      return new WasmTrainer(std::make_unique<Trainer>(corpus.corpus(), o));
     });
   }
   bool run_for(double budget_ms) {
@@ -380,8 +404,9 @@ EMSCRIPTEN_BINDINGS(embedlab) {
   using namespace embedlab::wasm;
   function("activeIsa", &active_isa);
   function("hasThreads", &has_threads);
+  function("takeLastError", &take_last_error);
   class_<WasmCorpus>("Corpus")
-      .constructor<val>()
+      .class_function("create", &WasmCorpus::create, allow_raw_pointers())
       .function("addText", &WasmCorpus::add_text)
       .function("addBytes", &WasmCorpus::add_bytes)
       .function("finish", &WasmCorpus::finish)
@@ -404,7 +429,7 @@ EMSCRIPTEN_BINDINGS(embedlab) {
       .function("evaluateAnalogies", &WasmModel::evaluate_analogies)
       .function("evaluateSimilarity", &WasmModel::evaluate_similarity);
   class_<WasmTrainer>("Trainer")
-      .constructor<const WasmCorpus&, val>()
+      .class_function("create", &WasmTrainer::create, allow_raw_pointers())
       .function("runFor", &WasmTrainer::run_for)
       .function("cancel", &WasmTrainer::cancel)
       .function("progress", &WasmTrainer::progress)

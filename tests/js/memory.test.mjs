@@ -90,6 +90,15 @@ test('50 failing loads and trainings do not leak', async () => {
   });
 });
 
+test('30 failing trainings on a large text do not leak its copy', async () => {
+  // 6 MB of text that fails at its last line: a leaked copy per call would grow the heap by 180 MB.
+  const big = `${TEXT.repeat(12)}\0\n`;
+  await cycles(30, async () => {
+    await assert.rejects(el.train(big, TRAIN), /binary/);
+    await assert.rejects(el.train(new TextEncoder().encode(big), TRAIN), /binary/);
+  });
+});
+
 test('the single-threaded build does not leak either', { skip: VARIANT !== 'mt' }, () => {
   const result = spawnSync(process.execPath, ['--test', fileURLToPath(import.meta.url)], {
     env: { ...process.env, NODE_TEST_CONTEXT: undefined, EMBEDLAB_TEST_VARIANT: 'st' },
