@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
-# `npm run bench`: set-up (with the reference trainers), build, corpus, then the benchmark table.
+# `npm run bench`: set-up (with the reference trainers), build, corpus, then the three benchmark
+# tables (training, query latency, the page in Chromium); each also lands in bench-out/*.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --bench
 bash scripts/build.sh >/dev/null
 node scripts/prepare-corpus.mjs
+echo "== training: embedlab (native and wasm) vs fastText vs gensim =="
 node scripts/bench/bench.mjs "$@"
+echo
+echo "== queries: top-10 mostSimilar, wasm vs plain JavaScript =="
+node scripts/bench/queries.mjs
+echo
+echo "== the playground in headless Chromium =="
+node scripts/bench/page.mjs
