@@ -8,7 +8,8 @@ import { defineConfig } from 'vite';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpusFile = path.join(root, 'data', 'wordnet-glosses.txt');
 
-const isolation = {
+// EMBEDLAB_ISOLATION=off serves the page without isolation (to check the single-threaded fallback).
+const isolation = process.env.EMBEDLAB_ISOLATION === 'off' ? {} : {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
   'Cross-Origin-Resource-Policy': 'same-origin',

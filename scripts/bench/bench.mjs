@@ -102,11 +102,16 @@ console.log(execFileSync(cli, ['--version'], { encoding: 'utf8' }).trim());
 const rows = [];
 for (const model of models) {
   for (const threads of threadCounts) {
+    // Round-robin over the tools, so a noisy moment on this shared machine hits them all alike.
+    const runsByTool = Object.fromEntries(tools.map((tool) => [tool, []]));
+    const outOf = (tool) => path.join(outDir, `${tool}-${model}-${threads}.vec`);
+    for (let i = 0; i < repeat; i++) {
+      for (const tool of tools) runsByTool[tool].push(runners[tool](model, threads, outOf(tool)));
+    }
     const group = [];
     for (const tool of tools) {
-      const runs = [];
-      const out = path.join(outDir, `${tool}-${model}-${threads}.vec`);
-      for (let i = 0; i < repeat; i++) runs.push(runners[tool](model, threads, out));
+      const runs = runsByTool[tool];
+      const out = outOf(tool);
       const row = {
         model, threads, tool,
         wall: median(runs.map((r) => r.wall)),

@@ -8,6 +8,57 @@
 
 namespace embedlab {
 
+namespace {
+
+// Above this dimension the dim x dim covariance costs more than iterating on the rows.
+constexpr std::size_t kCovarianceMaxDim = 256;
+
+// Power iteration on the centred rows themselves (C v = X^T (X v) / n): O(count * dim) memory-free
+// steps, for high-dimensional models (a 4096-d covariance would be 128 MB and slow to build).
+Projection pca_2d_iterative(const Embeddings& embeddings, std::size_t count, Projection p) {
+  const std::size_t dim = embeddings.dim();
+  std::vector<float> centred(count * dim);
+  for (std::size_t r = 0; r < count; ++r) {
+    const float* row = embeddings.unit_vector(static_cast<std::int32_t>(r));
+    for (std::size_t i = 0; i < dim; ++i) centred[r * dim + i] = row[i] - p.mean[i];
+  }
+  double trace = 0.0;
+  for (const float x : centred) trace += static_cast<double>(x) * x;
+  p.components.assign(2 * dim, 0.0f);
+  std::vector<float> projections(count);
+  std::vector<float> v(dim), w(dim);
+  for (int axis = 0; axis < 2; ++axis) {
+    for (std::size_t i = 0; i < dim; ++i) v[i] = 1.0f + 0.01f * static_cast<float>((i * 7 + static_cast<std::size_t>(axis) * 3) % 11);
+    kernels::normalise(v.data(), dim);
+    double eigenvalue = 0.0;
+    for (int iteration = 0; iteration < 100; ++iteration) {
+      if (axis == 1) kernels::axpy(-kernels::dot(p.components.data(), v.data(), dim), p.components.data(), v.data(), dim);
+      kernels::dot_rows(centred.data(), count, dim, v.data(), projections.data());
+      std::fill(w.begin(), w.end(), 0.0f);
+      for (std::size_t r = 0; r < count; ++r) kernels::axpy(projections[r], centred.data() + r * dim, w.data(), dim);
+      if (axis == 1) kernels::axpy(-kernels::dot(p.components.data(), w.data(), dim), p.components.data(), w.data(), dim);
+      eigenvalue = kernels::normalise(w.data(), dim);
+      if (eigenvalue == 0.0) break;
+      double change = 0.0;
+      for (std::size_t i = 0; i < dim; ++i) change += std::abs(w[i] - v[i]);
+      v.swap(w);
+      if (change < 1e-6) break;
+    }
+    std::size_t largest = 0;
+    for (std::size_t i = 1; i < dim; ++i) {
+      if (std::abs(v[i]) > std::abs(v[largest])) largest = i;
+    }
+    const float sign = v[largest] < 0 ? -1.0f : 1.0f;
+    for (std::size_t i = 0; i < dim; ++i) p.components[static_cast<std::size_t>(axis) * dim + i] = sign * v[i];
+    p.explained_variance[axis] = trace > 0 ? eigenvalue / trace : 0.0;
+  }
+  p.coordinates.resize(2 * count);
+  for (std::size_t r = 0; r < count; ++r) project_row(p, embeddings, static_cast<std::int32_t>(r), &p.coordinates[2 * r]);
+  return p;
+}
+
+}  // namespace
+
 Projection pca_2d(const Embeddings& embeddings, std::size_t count) {
   if (embeddings.size() == 0) throw Error("cannot project an empty model");
   if (count == 0) throw Error("the projection needs at least one word");
@@ -18,6 +69,8 @@ Projection pca_2d(const Embeddings& embeddings, std::size_t count) {
   p.mean.assign(dim, 0.0f);
   for (std::size_t r = 0; r < count; ++r) kernels::axpy(1.0f, embeddings.unit_vector(static_cast<std::int32_t>(r)), p.mean.data(), dim);
   kernels::scale(1.0f / static_cast<float>(count), p.mean.data(), dim);
+
+  if (dim > kCovarianceMaxDim) return pca_2d_iterative(embeddings, count, std::move(p));
 
   // Covariance (dim x dim, in double for stability) of the centred unit vectors.
   std::vector<double> cov(dim * dim, 0.0);

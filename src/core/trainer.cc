@@ -112,7 +112,7 @@ void Trainer::train_sentence(ThreadState& state, std::int64_t sentence) {
   float* grad = state.grad.data();
   const auto row = [&](std::int32_t id) { return input_.data() + static_cast<std::size_t>(id) * dim_; };
   for (std::int64_t pos = 0; pos < n; ++pos) {
-    if ((pos & 1023) == 1023 && cancel_.load(std::memory_order_relaxed)) break;
+    if ((pos & 63) == 63 && cancel_.load(std::memory_order_relaxed)) break;
     const auto radius = static_cast<std::int64_t>(options_.window) - state.rng.below(static_cast<std::uint32_t>(options_.window));
     const std::int64_t lo = std::max<std::int64_t>(0, pos - radius);
     const std::int64_t hi = std::min<std::int64_t>(n, pos + radius + 1);
@@ -216,7 +216,8 @@ bool Trainer::run_for(double budget_ms) {
         inline_sentence_ = 0;
         ++inline_epoch_;
       }
-      if (words_since_check >= 2000) {
+      // Sentences can be long and settings heavy: look at the clock often (it costs ~20 ns).
+      if (words_since_check >= 256 || options_.window * (options_.negative + 1) > 500) {
         words_since_check = 0;
         if (ms_since(slice_start) >= budget_ms) break;
       }

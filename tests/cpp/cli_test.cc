@@ -16,6 +16,7 @@
 #include "core/embeddings.h"
 #include "core/formats.h"
 #include "core/random.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -45,33 +46,6 @@ std::string quoted(const fs::path& path) { return "'" + path.string() + "'"; }
 
 bool contains(const std::string& text, const std::string& fragment) { return text.find(fragment) != std::string::npos; }
 
-// The same planted corpus as the trainer tests, smaller: 8 people, each with attribute words.
-std::string planted_corpus(int sentences, std::uint64_t seed) {
-  const char* people[2][2][2] = {{{"king", "prince"}, {"queen", "princess"}}, {{"man", "boy"}, {"woman", "girl"}}};
-  const std::vector<std::string> status[2] = {{"crown", "throne", "palace", "reign", "royal", "castle"},
-                                              {"farm", "market", "village", "field", "cottage", "work"}};
-  const std::vector<std::string> gender[2] = {{"he", "his", "him", "beard", "father", "husband"},
-                                              {"she", "her", "hers", "dress", "mother", "wife"}};
-  const std::vector<std::string> age[2] = {{"old", "wise", "tall", "married"}, {"little", "school", "toy", "play"}};
-  const std::vector<std::string> filler = {"the", "a", "and", "of", "was", "in", "to"};
-  const auto pick = [](const std::vector<std::string>& from, Rng& rng) {
-    return from[rng.below(static_cast<std::uint32_t>(from.size()))];
-  };
-  Rng rng(seed);
-  std::string text;
-  std::vector<std::string> words;
-  for (int s = 0; s < sentences; ++s) {
-    const std::uint32_t r = rng.below(2), g = rng.below(2), a = rng.below(2);
-    words = {people[r][g][a]};
-    for (int k = 0; k < 2; ++k) words.push_back(pick(status[r], rng));
-    for (int k = 0; k < 2; ++k) words.push_back(pick(gender[g], rng));
-    words.push_back(pick(age[a], rng));
-    for (int k = 0; k < 3; ++k) words.push_back(pick(filler, rng));
-    for (std::size_t i = words.size(); i > 1; --i) std::swap(words[i - 1], words[rng.below(static_cast<std::uint32_t>(i))]);
-    for (std::size_t i = 0; i < words.size(); ++i) text += words[i] + (i + 1 < words.size() ? " " : "\n");
-  }
-  return text;
-}
 
 // Hand-made vectors (axes: person, royal, female, fruit, pear-ness) with answers known on paper.
 const char* kFamilyVectors =

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -60,24 +61,7 @@ void expect_section(const AnalogySection& section, const std::string& name, std:
 }
 
 // The message of the Error that `fn` raises, or "<no error>".
-template <typename Fn>
-std::string error_of(Fn fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
 
-::testing::AssertionResult ContainsAll(const std::string& message, std::initializer_list<const char*> parts) {
-  for (const char* part : parts) {
-    if (message.find(part) == std::string::npos) {
-      return ::testing::AssertionFailure() << "'" << message << "' does not contain '" << part << "'";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
 
 TEST(Evaluation, AnalogiesAreScoredPerSection) {
   const AnalogyReport report = run_analogies(analogy_embeddings(), kQuestions);

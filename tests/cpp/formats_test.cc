@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -50,15 +51,6 @@ std::string parse_error(std::string_view bytes, VectorFormat format = VectorForm
   return "<no error>";
 }
 
-// Checks that `message` contains every one of `parts`.
-::testing::AssertionResult ContainsAll(const std::string& message, std::initializer_list<const char*> parts) {
-  for (const char* part : parts) {
-    if (message.find(part) == std::string::npos) {
-      return ::testing::AssertionFailure() << "'" << message << "' does not contain '" << part << "'";
-    }
-  }
-  return ::testing::AssertionSuccess();
-}
 
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;

@@ -81,3 +81,35 @@ TEST(Projection, RejectsZeroCount) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(ProjectionHighDim, FindsTheTwoLargestDirectionsWithoutACovarianceMatrix) {
+  // 300-d (above the covariance path's limit): spread along e1, less along e2, noise elsewhere.
+  const std::size_t dim = 300, n = 800;
+  Rng rng(5);
+  std::vector<std::string> words;
+  std::vector<float> data;
+  for (std::size_t r = 0; r < n; ++r) {
+    words.push_back("w" + std::to_string(r));
+    std::vector<float> row(dim);
+    for (auto& x : row) x = 0.01f * (rng.uniform() - 0.5f);
+    row[2] += 3.0f;                                  // a common offset
+    row[0] += 2.0f * (rng.uniform() * 2.0f - 1.0f);  // the largest spread
+    row[1] += 0.8f * (rng.uniform() * 2.0f - 1.0f);  // the second
+    data.insert(data.end(), row.begin(), row.end());
+  }
+  const Embeddings e(words, dim, data);
+  const Projection p = pca_2d(e, n);
+  EXPECT_GT(std::abs(p.components[0]), 0.9f);
+  EXPECT_GT(std::abs(p.components[dim + 1]), 0.8f);
+  EXPECT_GT(p.explained_variance[0], p.explained_variance[1]);
+  double dot = 0;
+  for (std::size_t i = 0; i < dim; ++i) dot += p.components[i] * p.components[dim + i];
+  EXPECT_NEAR(dot, 0.0, 1e-3);
+  EXPECT_EQ(p.coordinates.size(), 2 * n);
+}
+
+}  // namespace
+}  // namespace embedlab

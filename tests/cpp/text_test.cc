@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -29,10 +30,6 @@ std::string tokenize_error(std::string_view line, const TokenizerOptions& option
   return "<no error>";
 }
 
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
-}
 
 TokenizerOptions raw_options() {
   TokenizerOptions options;

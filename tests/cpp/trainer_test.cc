@@ -15,6 +15,7 @@
 #include "core/error.h"
 #include "core/random.h"
 #include "core/vocabulary.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -25,35 +26,6 @@ double ms_between(Clock::time_point from, Clock::time_point to) {
   return std::chrono::duration<double, std::milli>(to - from).count();
 }
 
-// Sentences about one of eight people (royal/common x male/female x adult/young), each mixing
-// context words of the person's three attributes with filler, in random order. The only way to
-// predict "crown" or "she" is through the attribute, so king - man + woman should land on queen.
-std::string planted_corpus(int sentences, std::uint64_t seed) {
-  const char* people[2][2][2] = {{{"king", "prince"}, {"queen", "princess"}}, {{"man", "boy"}, {"woman", "girl"}}};
-  const std::vector<std::string> status[2] = {{"crown", "throne", "palace", "reign", "royal", "castle"},
-                                              {"farm", "market", "village", "field", "cottage", "work"}};
-  const std::vector<std::string> gender[2] = {{"he", "his", "him", "beard", "father", "husband"},
-                                              {"she", "her", "hers", "dress", "mother", "wife"}};
-  const std::vector<std::string> age[2] = {{"old", "wise", "tall", "married"}, {"little", "school", "toy", "play"}};
-  const std::vector<std::string> filler = {"the", "a", "and", "of", "was", "in", "to"};
-  const auto pick = [](const std::vector<std::string>& from, Rng& rng) {
-    return from[rng.below(static_cast<std::uint32_t>(from.size()))];
-  };
-  Rng rng(seed);
-  std::string text;
-  std::vector<std::string> words;
-  for (int s = 0; s < sentences; ++s) {
-    const std::uint32_t r = rng.below(2), g = rng.below(2), a = rng.below(2);
-    words = {people[r][g][a]};
-    for (int k = 0; k < 2; ++k) words.push_back(pick(status[r], rng));
-    for (int k = 0; k < 2; ++k) words.push_back(pick(gender[g], rng));
-    words.push_back(pick(age[a], rng));
-    for (int k = 0; k < 3; ++k) words.push_back(pick(filler, rng));
-    for (std::size_t i = words.size(); i > 1; --i) std::swap(words[i - 1], words[rng.below(static_cast<std::uint32_t>(i))]);
-    for (std::size_t i = 0; i < words.size(); ++i) text += words[i] + (i + 1 < words.size() ? " " : "\n");
-  }
-  return text;
-}
 
 CorpusOptions keep_every_word() {
   CorpusOptions options;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -40,10 +41,6 @@ std::string corpus_error(std::string_view text, const CorpusOptions& options, co
   return "<no error>";
 }
 
-::testing::AssertionResult Contains(const std::string& text, const std::string& part) {
-  if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
-}
 
 void expect_same_corpus(const Corpus& actual, const Corpus& expected) {
   EXPECT_EQ(actual.vocabulary.words(), expected.vocabulary.words());

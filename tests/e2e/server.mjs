@@ -8,9 +8,13 @@ import { chromium } from 'playwright-core';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const outputDir = path.join(root, 'test-output');
 
-export async function startServer() {
+export async function startServer({ isolated = true } = {}) {
   const vite = spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), '--config', 'web/vite.config.js',
-    '--port', String(20000 + Math.floor(Math.random() * 20000))], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    '--port', String(20000 + Math.floor(Math.random() * 20000))], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, EMBEDLAB_ISOLATION: isolated ? 'on' : 'off' },
+  });
   let log = '';
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`vite did not start:\n${log}`)), 30000);
