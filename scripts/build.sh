@@ -16,7 +16,7 @@ if [[ "$what" != "--wasm-only" ]]; then
 fi
 
 if [[ "$what" != "--native-only" ]]; then
-  # Emscripten 3.1.6 quirks (see ../shared/TOOLCHAIN.md): its JS optimiser needs Debian's node
+  # Emscripten 3.1.6 quirks (see docs/TOOLCHAIN.md): its JS optimiser needs Debian's node
   # modules, and Node 20 rejects the emulator flag emcmake injects.
   export NODE_PATH=/usr/share/nodejs
   if ! command -v emcmake >/dev/null 2>&1; then

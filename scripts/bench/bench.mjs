@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = path.join(root, 'bench-out');
 const cli = path.join(root, 'build', 'embedlab');
-const questions = path.resolve(root, '..', 'shared', 'data', 'questions-words.txt');
+const questions = path.join(root, 'data', 'questions-words.txt');
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
