@@ -105,19 +105,23 @@ struct Kernels {
 
   // ---- matrix multiply ----
   // C (+)= op(A)·op(B) for C: m×n, with op(A)(i, p) = a[i * a_row + p * a_col] (A or Aᵀ) and
-  // op(B)(p, j) = b[p * b_row + j * b_col] (B or Bᵀ). Blocking:
-  //  - k runs in passes of kDepth; in each pass a kDepth × kTileCols strip of op(B) is packed into
-  //    an aligned, contiguous, zero-padded panel that stays in L1 (transposing B on the way);
-  //  - a tile of kTileRows × kTileCols of C stays in registers over the whole pass: each step of k
-  //    is two aligned panel loads, kTileRows broadcasts of op(A) and 2·kTileRows fused multiply-adds
-  //    (the inner loop is vectorised over n);
-  //  - rows of A are swept kRowBlock at a time so that block (kRowBlock × kDepth) stays in L2 while
-  //    every panel of the pass visits it.
+  // op(B)(p, j) = b[p * b_row + j * b_col] (B or Bᵀ). Blocking, as in GotoBLAS but smaller:
+  //  - k runs in passes of kDepth; rows of op(A) kRowBlock at a time, packed into tiles of
+  //    kTileRows rows stored step by step (contiguous whatever A's layout, so Aᵀ costs no strided
+  //    loads in the inner loop), a block that stays in L2;
+  //  - op(B) is packed kTileCols columns at a time into an aligned, zero-padded panel that stays in
+  //    L1 (transposing B on the way);
+  //  - a kTileRows × kTileCols tile of C stays in registers over the whole pass: each step of k is
+  //    kTileBatches aligned panel loads, kTileRows broadcasts of A and kTileRows·kTileBatches fused
+  //    multiply-adds (the inner loop is vectorised over n).
+  // Both packing buffers live on the stack: (kRowBlock + kTileCols) · kDepth floats, 64 KB for AVX-512.
   static constexpr std::size_t kTileBatches = 2;
   static constexpr std::size_t kTileCols = kTileBatches * kWidth;
-  static constexpr std::size_t kTileRows = kWidth == 4 ? 4 : 6;  // 12 accumulators fit 16 registers
-  static constexpr std::size_t kDepth = 256;
-  static constexpr std::size_t kRowBlock = 96;  // a multiple of both tile heights
+  // Accumulators (kTileRows · kTileBatches) + panel loads + a broadcast must fit the registers:
+  // 16 for SSE2 (which also needs a temporary, having no FMA) and AVX2, 32 for AVX-512.
+  static constexpr std::size_t kTileRows = kWidth == 4 ? 4 : kWidth == 8 ? 6 : 8;
+  static constexpr std::size_t kDepth = 128;
+  static constexpr std::size_t kRowBlock = 96;  // a multiple of every tile height
 
   static void matmul(const float* a, const float* b, float* c, std::size_t m, std::size_t n, std::size_t k, bool accumulate) {
     gemm(a, k, 1, b, n, 1, c, m, n, k, accumulate);  // A: m×k, B: k×n
@@ -135,19 +139,34 @@ struct Kernels {
       if (!accumulate) std::fill(c, c + m * n, 0.0f);
       return;
     }
+    alignas(Arch::alignment()) float a_block[kRowBlock * kDepth];
     alignas(Arch::alignment()) float panel[kDepth * kTileCols];
     for (std::size_t p0 = 0; p0 < k; p0 += kDepth) {
       const std::size_t depth = std::min(kDepth, k - p0);
       const bool add = accumulate || p0 > 0;  // later passes add to what earlier ones wrote
       for (std::size_t i0 = 0; i0 < m; i0 += kRowBlock) {
-        const std::size_t i_end = std::min(m, i0 + kRowBlock);
+        const std::size_t rows = std::min(kRowBlock, m - i0);
+        pack_rows(a + i0 * a_row + p0 * a_col, a_row, a_col, rows, depth, a_block);
         for (std::size_t j0 = 0; j0 < n; j0 += kTileCols) {
           const std::size_t width = std::min(kTileCols, n - j0);
           pack_panel(b + p0 * b_row + j0 * b_col, b_row, b_col, depth, width, panel);
-          for (std::size_t i = i0; i < i_end; i += kTileRows) {
-            tile_rows<kTileRows>(std::min(kTileRows, i_end - i), a + i * a_row + p0 * a_col, a_row, a_col, panel, depth,
-                                 c + i * n + j0, n, width, add);
+          for (std::size_t i = 0; i < rows; i += kTileRows) {
+            tile(a_block + i * depth, panel, depth, c + (i0 + i) * n + j0, n, std::min(kTileRows, rows - i), width, add);
           }
+        }
+      }
+    }
+  }
+
+  // block[t][p][r] = op(A)(t·kTileRows + r, p) for the `rows` rows, tile by tile; rows past the
+  // last are zero, so every tile computes kTileRows rows.
+  static void pack_rows(const float* a, std::size_t a_row, std::size_t a_col, std::size_t rows, std::size_t depth,
+                        float* block) {
+    for (std::size_t i0 = 0; i0 < rows; i0 += kTileRows) {
+      float* tile_block = block + i0 * depth;
+      for (std::size_t p = 0; p < depth; ++p) {
+        for (std::size_t r = 0; r < kTileRows; ++r) {
+          tile_block[p * kTileRows + r] = i0 + r < rows ? a[(i0 + r) * a_row + p * a_col] : 0.0f;
         }
       }
     }
@@ -166,32 +185,22 @@ struct Kernels {
     }
   }
 
-  // The tile for the last rows of a block, when fewer than kTileRows are left.
-  template <std::size_t Rows, class... Args>
-  static void tile_rows(std::size_t rows, const Args&... args) {
-    if constexpr (Rows > 1) {
-      if (rows < Rows) return tile_rows<Rows - 1>(rows, args...);
-    }
-    tile<Rows>(args...);
-  }
-
-  // C tile (Rows × width, leading dimension ldc) (+)= op(A) rows · panel over `depth` steps of k.
-  template <std::size_t Rows>
-  static void tile(const float* a, std::size_t a_row, std::size_t a_col, const float* panel, std::size_t depth, float* c,
-                   std::size_t ldc, std::size_t width, bool add) {
-    Batch acc[Rows][kTileBatches];
+  // The first `rows` × `width` of C (leading dimension ldc) (+)= a packed tile of A · the panel.
+  static void tile(const float* a_tile, const float* panel, std::size_t depth, float* c, std::size_t ldc,
+                   std::size_t rows, std::size_t width, bool add) {
+    Batch acc[kTileRows][kTileBatches];
     for (auto& row : acc) {
       for (auto& v : row) v = Batch(0.0f);
     }
     for (std::size_t p = 0; p < depth; ++p) {
       Batch col[kTileBatches];
       for (std::size_t t = 0; t < kTileBatches; ++t) col[t] = Batch::load_aligned(panel + p * kTileCols + t * kWidth);
-      for (std::size_t r = 0; r < Rows; ++r) {
-        const Batch ar(a[r * a_row + p * a_col]);
+      for (std::size_t r = 0; r < kTileRows; ++r) {
+        const Batch ar(a_tile[p * kTileRows + r]);
         for (std::size_t t = 0; t < kTileBatches; ++t) acc[r][t] = xsimd::fma(ar, col[t], acc[r][t]);
       }
     }
-    for (std::size_t r = 0; r < Rows; ++r) {
+    for (std::size_t r = 0; r < rows; ++r) {
       for (std::size_t t = 0; t < kTileBatches && t * kWidth < width; ++t) {
         store_lanes(acc[r][t], c + r * ldc + t * kWidth, std::min(kWidth, width - t * kWidth), add);
       }

@@ -138,8 +138,8 @@ struct Shape {
   std::size_t m, n, k;
 };
 
-// Every combination of kSides, plus shapes that cross the blocking (k beyond one 256-deep pass,
-// m beyond one 96-row block, n far from a multiple of any SIMD width).
+// Every combination of kSides, plus shapes that cross the blocking of kernels_impl.h (several
+// passes over k, several blocks of rows, n far from a multiple of any SIMD width).
 std::vector<Shape> matmul_shapes() {
   std::vector<Shape> shapes;
   for (std::size_t m : kSides) {
