@@ -1,5 +1,5 @@
 // The dispatch table: one function pointer per kernel in kernels_list.h, filled in once per
-// instruction set. Internal to the kernels (kernels.cc) and their tests.
+// instruction set. Internal to the kernels (kernels.cc), their tests and their benchmark.
 #pragma once
 
 #include <cmath>
