@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/random.h"
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 namespace embedlab {
 

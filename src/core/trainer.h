@@ -16,7 +16,7 @@
 #include "core/embeddings.h"
 #include "core/loss.h"
 #include "core/random.h"
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 namespace embedlab {
 

@@ -12,7 +12,7 @@
 
 #include "core/error.h"
 #include "core/random.h"
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 namespace embedlab {
 namespace {

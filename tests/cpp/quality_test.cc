@@ -11,7 +11,7 @@
 
 #include "core/embeddings.h"
 #include "core/trainer.h"
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 namespace embedlab {
 namespace {

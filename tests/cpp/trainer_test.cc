@@ -14,7 +14,7 @@
 
 #include "core/error.h"
 #include "core/random.h"
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 #include "test_support.h"
 
 namespace embedlab {

@@ -1,5 +1,5 @@
-// Vocabulary (words sorted by frequency) and the corpus as an in-memory array of token ids,
-// built in one pass over the text.
+// The corpus: the vocabulary (words sorted by frequency) and the text as an in-memory array of
+// token ids, built in one pass over the text.
 #pragma once
 
 #include <cstdint>

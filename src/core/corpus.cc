@@ -1,4 +1,4 @@
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 #include <algorithm>
 #include <numeric>
