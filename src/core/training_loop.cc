@@ -105,8 +105,10 @@ void TrainingLoop::thread_main(int thread_id) {
     for (int epoch = 0; epoch < options_.epochs && !cancel_; ++epoch) {
       for (std::int64_t s = begin; s < end && !cancel_.load(std::memory_order_relaxed); ++s) {
         begin_next_sequence(worker, s);
-        while (!train_step(worker) && !cancel_.load(std::memory_order_relaxed)) {
+        bool sequence_done = false;
+        while (!(sequence_done = train_step(worker)) && !cancel_.load(std::memory_order_relaxed)) {
         }
+        if (!sequence_done) break;  // cancelled inside it: its words do not count as done
         finish_sequence(worker, s);
       }
     }
