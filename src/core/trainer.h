@@ -59,14 +59,11 @@ class Trainer {
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
-  // Trains for about `budget_ms` of wall time (starting the threads on the first call) and
-  // returns true once training has finished or been cancelled.
+  // run_for, cancel, finished and progress are the TrainingLoop's (training_loop.h): slices of
+  // about `budget_ms`, a cancel that keeps what was learned, progress snapshots.
   bool run_for(double budget_ms);
-  // Stops training within 100 ms; thread-safe. The vectors learned so far stay usable.
   void cancel();
-  // Thread-safe.
   bool finished() const;
-  // A snapshot of progress; resets the interval over which average_loss is measured.
   TrainProgress progress();
   // A copy of the input vectors as they are now (mid-training snapshots are fine); words are
   // looked up through the model's tokenizer.

@@ -404,14 +404,23 @@ TEST(Trainer, SingleWordCorpusTrainsWithBothLosses) {
 
 // ---- the model: inspecting, saving, training further --------------------------------------------------
 
+void train_to_the_end(Trainer& trainer) {
+  while (!trainer.run_for(1000.0)) {
+  }
+}
+
+// A model trained to the end on `corpus`.
+Model trained_model(const Corpus& corpus, const TrainOptions& options) {
+  Trainer trainer(corpus, options);
+  train_to_the_end(trainer);
+  return trainer.model();
+}
+
 TEST(Trainer, ItsModelHoldsTheInputAndOutputMatricesAndTheOptions) {
   const Corpus corpus = planted(200);
   TrainOptions o = small_options(ModelKind::kSkipGram, LossKind::kHierarchicalSoftmax);
   o.epochs = 1;
-  Trainer trainer(corpus, o);
-  while (!trainer.run_for(100.0)) {
-  }
-  const Model& model = trainer.model();
+  const Model model = trained_model(corpus, o);
   EXPECT_EQ(model.kind(), "word2vec");
   ASSERT_EQ(model.matrices().size(), 2u);
   for (const NamedMatrix& m : model.matrices()) {
@@ -504,16 +513,12 @@ TEST(Trainer, TrainingFurtherFromASavedFileEqualsTrainingFurtherInMemory) {
   const Corpus corpus = planted(300);
   TrainOptions o = small_options(ModelKind::kSkipGram, LossKind::kHierarchicalSoftmax);
   o.epochs = 2;
-  Trainer first(corpus, o);
-  while (!first.run_for(1000.0)) {
-  }
+  const Model first = trained_model(corpus, o);
   const Corpus new_text = build_corpus(planted_corpus(300, 42), keep_every_word(), "more");
-  Trainer in_memory(new_text, first.model(), o);
-  Trainer from_file(new_text, reloaded(first.model()), o);
-  while (!in_memory.run_for(1000.0)) {
-  }
-  while (!from_file.run_for(1000.0)) {
-  }
+  Trainer in_memory(new_text, first, o);
+  Trainer from_file(new_text, reloaded(first), o);
+  train_to_the_end(in_memory);
+  train_to_the_end(from_file);
   EXPECT_TRUE(bit_identical(in_memory.embeddings(), from_file.embeddings()));
   EXPECT_EQ(in_memory.model().matrix("output"), from_file.model().matrix("output"));
 }
@@ -522,17 +527,13 @@ TEST(Trainer, TrainingFurtherLooksTheNewWordsUpThroughTheModelsTokenizer) {
   const Corpus corpus = planted(300);
   TrainOptions o = small_options(ModelKind::kCbow, LossKind::kNegativeSampling);
   o.epochs = 1;
-  Trainer first(corpus, o);
-  while (!first.run_for(1000.0)) {
-  }
   CorpusOptions keep_case = keep_every_word();
   keep_case.tokenizer.lowercase = false;
   const Corpus capitalised = build_corpus(std::string("The King and the Queen\nA Jester\n"), keep_case, "capitals");
-  Trainer second(capitalised, first.model(), o);
+  Trainer second(capitalised, trained_model(corpus, o), o);
   // King -> king, Queen -> queen, The/the -> the, A -> a; "Jester" is unknown and its line empty.
   EXPECT_EQ(second.progress().words_total, 6);
-  while (!second.run_for(1000.0)) {
-  }
+  train_to_the_end(second);
   EXPECT_EQ(second.progress().words_done, 6);
 }
 
@@ -540,35 +541,29 @@ TEST(Trainer, RefusesToTrainFurtherWithIncompatibleSettings) {
   const Corpus corpus = planted(100);
   TrainOptions o = small_options(ModelKind::kCbow, LossKind::kNegativeSampling);
   o.epochs = 1;
-  Trainer first(corpus, o);
-  while (!first.run_for(1000.0)) {
-  }
+  const Model first = trained_model(corpus, o);
   TrainOptions other_dim = o;
   other_dim.dim = 31;
-  EXPECT_TRUE(ContainsAll(error_of([&] { Trainer t(corpus, first.model(), other_dim); }), {"30 dimensions", "got 31"}));
+  EXPECT_TRUE(ContainsAll(error_of([&] { Trainer t(corpus, first, other_dim); }), {"30 dimensions", "got 31"}));
   TrainOptions other_loss = o;
   other_loss.loss = LossKind::kHierarchicalSoftmax;
-  EXPECT_TRUE(ContainsAll(error_of([&] { Trainer t(corpus, first.model(), other_loss); }), {"negative sampling", "output matrix"}));
+  EXPECT_TRUE(ContainsAll(error_of([&] { Trainer t(corpus, first, other_loss); }), {"negative sampling", "output matrix"}));
   const Corpus unknown = build_corpus(std::string("dragon knight\n"), keep_every_word(), "unknown");
   const std::string words = "(" + std::to_string(corpus.vocabulary.size()) + " words)";
-  EXPECT_TRUE(ContainsAll(error_of([&] { Trainer t(unknown, first.model(), o); }), {"none of the corpus's words", words.c_str()}));
+  EXPECT_TRUE(ContainsAll(error_of([&] { Trainer t(unknown, first, o); }), {"none of the corpus's words", words.c_str()}));
   TrainOptions bad = o;
   bad.epochs = 0;
-  EXPECT_TRUE(Contains(error_of([&] { Trainer t(corpus, first.model(), bad); }), "epochs"));
+  EXPECT_TRUE(Contains(error_of([&] { Trainer t(corpus, first, bad); }), "epochs"));
 }
 
 TEST(Trainer, SwitchingBetweenCbowAndSkipGramKeepsTrainingTheSameMatrices) {
   const Corpus corpus = planted(1000);
   TrainOptions cbow = small_options(ModelKind::kCbow, LossKind::kNegativeSampling);
   cbow.epochs = 3;
-  Trainer first(corpus, cbow);
-  while (!first.run_for(1000.0)) {
-  }
   TrainOptions skipgram = cbow;
   skipgram.model = ModelKind::kSkipGram;
-  Trainer second(corpus, first.model(), skipgram);
-  while (!second.run_for(1000.0)) {
-  }
+  Trainer second(corpus, trained_model(corpus, cbow), skipgram);
+  train_to_the_end(second);
   EXPECT_EQ(second.model().option("model"), "skipgram");
   expect_planted_analogies(second.embeddings());
 }
