@@ -22,7 +22,7 @@
 #include "core/kernels.h"
 #include "core/text.h"
 #include "core/trainer.h"
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 namespace embedlab {
 namespace {

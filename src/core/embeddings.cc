@@ -12,13 +12,33 @@ namespace embedlab {
 
 Embeddings::Embeddings(std::vector<std::string> words, std::size_t dim, std::vector<float> data,
                        std::vector<std::int64_t> counts)
-    : words_(std::move(words)), counts_(std::move(counts)), dim_(dim), data_(std::move(data)) {
+    : words_(std::move(words)), counts_(std::move(counts)), dim_(dim) {
   if (dim_ == 0) throw Error("vectors must have at least one dimension");
-  if (data_.size() != words_.size() * dim_) {
+  if (data.size() != words_.size() * dim_) {
     throw Error("expected " + with_commas(static_cast<long long>(words_.size() * dim_)) + " numbers for " +
                 with_commas(static_cast<long long>(words_.size())) + " words of dimension " + std::to_string(dim_) +
-                ", found " + with_commas(static_cast<long long>(data_.size())));
+                ", found " + with_commas(static_cast<long long>(data.size())));
   }
+  data_ = Matrix(words_.size(), dim_, std::move(data));
+  check_and_index();
+}
+
+Embeddings::Embeddings(std::vector<std::string> words, Matrix vectors, std::vector<std::int64_t> counts,
+                       std::shared_ptr<const Tokenizer> tokenizer)
+    : words_(std::move(words)), counts_(std::move(counts)), dim_(vectors.cols()), data_(std::move(vectors)),
+      tokenizer_(std::move(tokenizer)) {
+  if (dim_ == 0) throw Error("vectors must have at least one dimension");
+  if (data_.rows() != words_.size()) {
+    throw Error("expected one vector for each of the " + with_commas(static_cast<long long>(words_.size())) +
+                " words, found " + with_commas(static_cast<long long>(data_.rows())));
+  }
+  if (tokenizer_ && tokenizer_->vocabulary().words() != words_) {
+    throw Error("the tokenizer's vocabulary is not the list of words the vectors belong to");
+  }
+  check_and_index();
+}
+
+void Embeddings::check_and_index() {
   if (!counts_.empty() && counts_.size() != words_.size()) throw Error("one count per word expected");
   index_.reserve(words_.size());
   for (std::size_t i = 0; i < words_.size(); ++i) {
@@ -36,17 +56,21 @@ Embeddings::Embeddings(std::vector<std::string> words, std::size_t dim, std::vec
                   with_commas(static_cast<long long>(i + 1)) + ")");
     }
   }
-  for (std::size_t i = 0; i < data_.size(); ++i) {
-    if (!std::isfinite(data_[i])) {
-      throw Error("value " + std::to_string(i % dim_ + 1) + " of '" + words_[i / dim_] + "' is " +
-                  (std::isnan(data_[i]) ? "NaN" : "infinite") + "; vectors must be finite");
+  for (std::size_t r = 0; r < data_.rows(); ++r) {
+    const float* row = data_.row(r);
+    for (std::size_t i = 0; i < dim_; ++i) {
+      if (!std::isfinite(row[i])) {
+        throw Error("value " + std::to_string(i + 1) + " of '" + words_[r] + "' is " +
+                    (std::isnan(row[i]) ? "NaN" : "infinite") + "; vectors must be finite");
+      }
     }
   }
   unit_ = data_;
-  for (std::size_t i = 0; i < words_.size(); ++i) kernels::normalise(unit_.data() + i * dim_, dim_);
+  for (std::size_t r = 0; r < unit_.rows(); ++r) kernels::normalise(unit_.row(r), dim_);
 }
 
 std::int32_t Embeddings::find(std::string_view word) const {
+  if (tokenizer_) return tokenizer_->find(word);
   auto it = index_.find(std::string(word));
   if (it == index_.end()) it = index_.find(lowercase_word(word));
   return it == index_.end() ? -1 : it->second;

@@ -3,10 +3,14 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "core/matrix.h"
+#include "core/tokenizer.h"
 
 namespace embedlab {
 
@@ -25,17 +29,23 @@ class Embeddings {
   // Throws Error on dim 0, a size mismatch, a duplicate or empty word, or a NaN/Inf value.
   Embeddings(std::vector<std::string> words, std::size_t dim, std::vector<float> data,
              std::vector<std::int64_t> counts = {});
+  // Row i of `vectors` is the vector of words[i]. With a `tokenizer` (the one that made the words,
+  // ids = rows) words are looked up through it, so a query is normalised as the training text was.
+  Embeddings(std::vector<std::string> words, Matrix vectors, std::vector<std::int64_t> counts = {},
+             std::shared_ptr<const Tokenizer> tokenizer = nullptr);
 
   std::size_t size() const { return words_.size(); }
   std::size_t dim() const { return dim_; }
   const std::vector<std::string>& words() const { return words_; }
   const std::vector<std::int64_t>& counts() const { return counts_; }  // empty when unknown
   const std::string& word(std::int32_t id) const { return words_[id]; }
-  const float* vector(std::int32_t id) const { return data_.data() + static_cast<std::size_t>(id) * dim_; }
-  const float* unit_vector(std::int32_t id) const { return unit_.data() + static_cast<std::size_t>(id) * dim_; }
-  const std::vector<float>& data() const { return data_; }
+  const float* vector(std::int32_t id) const { return data_.row(id); }
+  const float* unit_vector(std::int32_t id) const { return unit_.row(id); }
+  const std::vector<float>& data() const { return data_.values(); }
+  const Matrix& vectors() const { return data_; }
 
-  // Id of `word`, trying it as given and then lowercased; -1 when absent.
+  // Id of `word`: through the tokenizer when there is one; otherwise trying it as given and then
+  // lowercased. -1 when absent.
   std::int32_t find(std::string_view word) const;
   // Like find() but throws "word 'x' is not in the vocabulary (N words)".
   std::int32_t id(std::string_view word) const;
@@ -61,13 +71,15 @@ class Embeddings {
  private:
   std::vector<Neighbour> top(const std::vector<float>& scores, std::size_t topn,
                              const std::vector<std::int32_t>& exclude) const;
+  void check_and_index();
 
   std::vector<std::string> words_;
   std::vector<std::int64_t> counts_;
   std::size_t dim_ = 0;
-  std::vector<float> data_;
-  std::vector<float> unit_;
+  Matrix data_;
+  Matrix unit_;
   std::unordered_map<std::string, std::int32_t> index_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
 };
 
 }  // namespace embedlab

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "core/kernels.h"
+#include "core/matrix.h"
 #include "core/text.h"
 
 namespace embedlab {
@@ -84,7 +85,7 @@ AnalogyReport evaluate_analogies(const Embeddings& embeddings, std::istream& in,
   // Questions are scored in blocks against every row: the block's queries stay in cache while the
   // rows stream past once per block, not once per question.
   constexpr std::size_t kBlock = 64;
-  std::vector<float> queries(kBlock * dim);
+  Matrix queries(kBlock, dim);
   std::vector<float> scores(kBlock);
   std::vector<float> best(kBlock);
   std::vector<std::int32_t> best_id(kBlock);
@@ -92,7 +93,7 @@ AnalogyReport evaluate_analogies(const Embeddings& embeddings, std::istream& in,
     const std::size_t count = std::min(kBlock, questions.size() - start);
     for (std::size_t k = 0; k < count; ++k) {
       const Question& q = questions[start + k];
-      float* query = queries.data() + k * dim;
+      float* query = queries.row(k);
       std::fill(query, query + dim, 0.0f);
       kernels::axpy(1.0f, embeddings.unit_vector(q.b), query, dim);
       kernels::axpy(-1.0f, embeddings.unit_vector(q.a), query, dim);

@@ -255,7 +255,7 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
                 " bytes");
   }
   std::vector<std::string> words;
-  std::vector<float> data(static_cast<std::size_t>(count) * dim);
+  Matrix data(static_cast<std::size_t>(count), dim);
   WordIndex index;
   std::size_t pos = header_start + header.size() + 1;
   for (long long v = 0; v < count; ++v) {
@@ -274,7 +274,7 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
     if (bytes.size() - pos < row_bytes) {
       throw Error(source + " is truncated: it ends inside the vector of '" + excerpt(word) + "' (" + vector_name + ")");
     }
-    float* row = data.data() + static_cast<std::size_t>(v) * dim;
+    float* row = data.row(static_cast<std::size_t>(v));
     std::memcpy(row, bytes.data() + pos, row_bytes);
     pos += row_bytes;
     for (std::size_t i = 0; i < dim; ++i) {
@@ -286,7 +286,7 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
     words.emplace_back(word);
     index.add(words.back(), static_cast<std::size_t>(v + 1), prefix, "vector");
   }
-  return Embeddings(std::move(words), dim, std::move(data));
+  return Embeddings(std::move(words), std::move(data));
 }
 
 }  // namespace

@@ -59,46 +59,50 @@ inline float binary_logistic(const float* hidden, float* row, bool label, float 
 
 class NegativeSamplingLoss final : public Loss {
  public:
-  NegativeSamplingLoss(const Vocabulary& vocabulary, std::size_t dim, int negative)
-      : dim_(dim), negative_(negative), sampler_(vocabulary.counts()), output_(vocabulary.size() * dim, 0.0f) {}
+  NegativeSamplingLoss(const Vocabulary& vocabulary, Matrix& output, int negative)
+      : output_(output), negative_(negative), sampler_(vocabulary.counts()) {}
 
   float update(const float* hidden, std::int32_t target, float learning_rate, float* grad, Rng& rng) override {
-    float loss = binary_logistic(hidden, row(target), true, learning_rate, grad, dim_);
+    const std::size_t dim = output_.cols();
+    float loss = binary_logistic(hidden, output_.row(target), true, learning_rate, grad, dim);
     for (int n = 0; n < negative_; ++n) {
       const std::int32_t negative = sampler_.sample(rng);
       if (negative == target) continue;  // as word2vec: a draw of the target itself is skipped
-      loss += binary_logistic(hidden, row(negative), false, learning_rate, grad, dim_);
+      loss += binary_logistic(hidden, output_.row(negative), false, learning_rate, grad, dim);
     }
     return loss;
   }
 
+  std::int64_t work(std::int32_t) const override {
+    return static_cast<std::int64_t>(negative_ + 1) * static_cast<std::int64_t>(output_.cols());
+  }
+
  private:
-  float* row(std::int32_t id) { return output_.data() + static_cast<std::size_t>(id) * dim_; }
-  std::size_t dim_;
+  Matrix& output_;
   int negative_;
   NegativeSampler sampler_;
-  std::vector<float> output_;
 };
 
 class HierarchicalSoftmaxLoss final : public Loss {
  public:
-  HierarchicalSoftmaxLoss(const Vocabulary& vocabulary, std::size_t dim)
-      : dim_(dim), tree_(vocabulary.counts()), output_(std::max<std::size_t>(vocabulary.size(), 2) * dim, 0.0f) {}
+  HierarchicalSoftmaxLoss(const Vocabulary& vocabulary, Matrix& output) : output_(output), tree_(vocabulary.counts()) {}
 
   float update(const float* hidden, std::int32_t target, float learning_rate, float* grad, Rng&) override {
     float loss = 0.0f;
     for (auto i = tree_.offsets[target]; i < tree_.offsets[target + 1]; ++i) {
       // word2vec's convention: code 1 means "go left", trained towards label 0.
-      float* row = output_.data() + static_cast<std::size_t>(tree_.nodes[i]) * dim_;
-      loss += binary_logistic(hidden, row, tree_.codes[i] == 0, learning_rate, grad, dim_);
+      loss += binary_logistic(hidden, output_.row(tree_.nodes[i]), tree_.codes[i] == 0, learning_rate, grad, output_.cols());
     }
     return loss;
   }
 
+  std::int64_t work(std::int32_t target) const override {
+    return (tree_.offsets[target + 1] - tree_.offsets[target]) * static_cast<std::int64_t>(output_.cols());
+  }
+
  private:
-  std::size_t dim_;
+  Matrix& output_;
   HuffmanTree tree_;
-  std::vector<float> output_;
 };
 
 }  // namespace
@@ -183,9 +187,14 @@ HuffmanTree::HuffmanTree(const std::vector<std::int64_t>& counts) {
   }
 }
 
-std::unique_ptr<Loss> make_loss(LossKind kind, const Vocabulary& vocabulary, std::size_t dim, int negative) {
-  if (kind == LossKind::kHierarchicalSoftmax) return std::make_unique<HierarchicalSoftmaxLoss>(vocabulary, dim);
-  return std::make_unique<NegativeSamplingLoss>(vocabulary, dim, negative);
+std::unique_ptr<Loss> make_loss(LossKind kind, const Vocabulary& vocabulary, Matrix& output, int negative) {
+  if (output.rows() < vocabulary.size() || output.cols() == 0) {
+    throw Error("the output matrix (" + std::to_string(output.rows()) + " x " + std::to_string(output.cols()) +
+                ") needs a row for each of the " + with_commas(static_cast<long long>(vocabulary.size())) +
+                " words and at least one column");
+  }
+  if (kind == LossKind::kHierarchicalSoftmax) return std::make_unique<HierarchicalSoftmaxLoss>(vocabulary, output);
+  return std::make_unique<NegativeSamplingLoss>(vocabulary, output, negative);
 }
 
 }  // namespace embedlab

@@ -1,13 +1,15 @@
 // Output layers of word2vec-style training, each behind one interface: negative sampling and
-// hierarchical softmax. They own the output matrix, which threads update lock-free (Hogwild).
+// hierarchical softmax. They train the model's output matrix, which threads update lock-free
+// (Hogwild).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <vector>
 
+#include "core/corpus.h"
+#include "core/matrix.h"
 #include "core/random.h"
-#include "core/vocabulary.h"
 
 namespace embedlab {
 
@@ -20,10 +22,15 @@ class Loss {
   // gradient with respect to `hidden` to `grad`, updates the output rows it touched, and returns
   // the example's loss (negative log-likelihood of the target, natural log).
   virtual float update(const float* hidden, std::int32_t target, float learning_rate, float* grad, Rng& rng) = 0;
+  // Floats that one update towards `target` reads and writes: the training loop's unit of work.
+  virtual std::int64_t work(std::int32_t target) const = 0;
 };
 
-// Builds the loss chosen by `kind` for `vocabulary` and vectors of `dim` floats.
-std::unique_ptr<Loss> make_loss(LossKind kind, const Vocabulary& vocabulary, std::size_t dim, int negative);
+// Builds the loss chosen by `kind` for `vocabulary`, training `output` (kept by reference; its
+// columns are the vector size). `output` has one row per word: negative sampling scores words,
+// hierarchical softmax uses the first vocabulary size - 1 rows for the inner nodes of its Huffman
+// tree. Throws Error when `output` has fewer rows than words.
+std::unique_ptr<Loss> make_loss(LossKind kind, const Vocabulary& vocabulary, Matrix& output, int negative);
 
 // Draws word ids with probability proportional to count^0.75 in O(1) (Vose's alias method).
 class NegativeSampler {

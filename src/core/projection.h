@@ -5,12 +5,13 @@
 #include <vector>
 
 #include "core/embeddings.h"
+#include "core/matrix.h"
 
 namespace embedlab {
 
 struct Projection {
   std::vector<float> coordinates;   // 2 per word: x0, y0, x1, y1, ... (rows 0..count-1)
-  std::vector<float> components;    // the two principal axes, 2 * dim floats
+  Matrix components;                // the two principal axes: row 0 is x, row 1 is y (dim columns)
   std::vector<float> mean;          // dim floats, subtracted before projecting
   double explained_variance[2] = {0.0, 0.0};  // fraction of total variance on each axis
   std::size_t count = 0;

@@ -1,22 +1,20 @@
 // word2vec training: skip-gram or CBOW with negative sampling or hierarchical softmax,
 // Hogwild threads, and a run-in-slices API so callers (the CLI, a browser Worker) stay responsive.
+// A thin composition of a word2vec Model, its Objective and the TrainingLoop.
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <exception>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
-#include <thread>
-#include <vector>
+#include <optional>
 
+#include "core/corpus.h"
 #include "core/embeddings.h"
 #include "core/loss.h"
-#include "core/random.h"
-#include "core/vocabulary.h"
+#include "core/model.h"
+#include "core/objective.h"
+#include "core/training_loop.h"
 
 namespace embedlab {
 
@@ -40,72 +38,48 @@ void validate(const TrainOptions& options);
 // The starting learning rate `options` implies.
 double starting_learning_rate(const TrainOptions& options);
 
-struct TrainProgress {
-  std::int64_t words_done = 0;   // corpus tokens processed (before subsampling), over all epochs
-  std::int64_t words_total = 0;  // tokens * epochs
-  int epoch = 1;                 // 1-based epoch the training is in
-  double learning_rate = 0.0;
-  double average_loss = 0.0;     // mean loss per example since the previous report with new examples
-  double words_per_second = 0.0; // since the start
-  double elapsed_ms = 0.0;
-  bool finished = false;
-  bool cancelled = false;
-};
+// The options as the name -> value strings a model keeps ("dim" -> "100"), in a fixed order.
+Settings describe_options(const TrainOptions& options);
+// The options a model was trained with, read back from its strings; throws Error naming a
+// missing or malformed one.
+TrainOptions train_options_from(const Model& model);
 
+// A word2vec Model, its Objective (CBOW or skip-gram) and the TrainingLoop that runs it.
 class Trainer {
  public:
-  // Keeps a reference to `corpus`, which must outlive the trainer.
+  // A new model over `corpus`'s vocabulary. Keeps a reference to `corpus`, which must outlive
+  // the trainer.
   Trainer(const Corpus& corpus, const TrainOptions& options);
+  // Trains `model` (a word2vec model, e.g. one loaded from a file) further on `corpus`: the
+  // corpus's words are looked up through the model's tokenizer, those it does not know are
+  // skipped, and the vocabulary stays the model's. options.dim must be the model's vector size
+  // and options.loss the loss it was trained with. Keeps its own copy of the mapped corpus.
+  Trainer(const Corpus& corpus, Model model, const TrainOptions& options);
   ~Trainer();
   Trainer(const Trainer&) = delete;
   Trainer& operator=(const Trainer&) = delete;
 
-  // Trains for about `budget_ms` of wall time (starting the threads on the first call) and
-  // returns true once training has finished or been cancelled.
+  // run_for, cancel, finished and progress are the TrainingLoop's (training_loop.h): slices of
+  // about `budget_ms`, a cancel that keeps what was learned, progress snapshots.
   bool run_for(double budget_ms);
-  // Stops training within 100 ms; thread-safe. The vectors learned so far stay usable.
   void cancel();
   bool finished() const;
-  // A snapshot of progress; resets the interval over which average_loss is measured.
   TrainProgress progress();
-  // A copy of the input vectors as they are now (mid-training snapshots are fine).
+  // A copy of the input vectors as they are now (mid-training snapshots are fine); words are
+  // looked up through the model's tokenizer.
   Embeddings embeddings() const;
+  // The whole model as it is now (for saving once training has finished).
+  const Model& model() const { return model_; }
 
  private:
-  struct ThreadState;
-  void train_sentence(ThreadState& state, std::int64_t sentence);
-  void flush(ThreadState& state);
-  void thread_main(int thread_id);
-  void start_threads();
+  void start();
 
+  std::optional<Corpus> mapped_corpus_;  // the corpus in the model's ids, when continuing a model
   const Corpus& corpus_;
   TrainOptions options_;
-  std::size_t dim_;
-  double start_rate_;
-  std::int64_t words_per_epoch_;
-  std::vector<float> input_;
-  std::unique_ptr<Loss> loss_;
-  std::vector<float> keep_probability_;  // subsampling, per word
-
-  std::atomic<std::int64_t> words_done_{0};
-  std::atomic<bool> cancel_{false};
-  std::atomic<int> threads_running_{0};
-  bool started_ = false;
-  std::chrono::steady_clock::time_point start_time_;
-
-  std::mutex mutex_;  // guards the loss accumulators and done_
-  std::condition_variable done_cv_;
-  bool done_ = false;
-  double loss_sum_ = 0.0;
-  double last_average_loss_ = 0.0;
-  std::int64_t loss_examples_ = 0;
-  double current_rate_;
-  std::exception_ptr error_;
-
-  std::unique_ptr<ThreadState> inline_state_;  // the one-thread path
-  std::int64_t inline_sentence_ = 0;
-  int inline_epoch_ = 0;
-  std::vector<std::thread> threads_;
+  Model model_;
+  std::unique_ptr<Objective> objective_;
+  std::unique_ptr<TrainingLoop> loop_;  // last: destroyed (threads joined) before what it uses
 };
 
 // Trains to completion, calling `on_progress` about every `progress_interval_ms` and once at the

@@ -18,7 +18,7 @@
 #include "core/kernels.h"
 #include "core/projection.h"
 #include "core/trainer.h"
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 namespace embedlab::wasm {
 namespace {

@@ -11,8 +11,10 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/corpus.h"
+#include "core/matrix.h"
 #include "core/random.h"
-#include "core/vocabulary.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -204,7 +206,8 @@ TEST(HuffmanTree, SingleWordVocabularyStillHasAPath) {
 // Repeated updates towards one target must lower that target's loss, for both output layers.
 void expect_loss_decreases(LossKind kind, const Vocabulary& vocabulary) {
   const std::size_t dim = 8;
-  auto loss = make_loss(kind, vocabulary, dim, 3);
+  Matrix output(vocabulary.size(), dim);
+  auto loss = make_loss(kind, vocabulary, output, 3);
   std::vector<float> hidden = {0.3f, -0.2f, 0.1f, 0.4f, -0.1f, 0.2f, -0.3f, 0.05f};
   std::vector<float> grad(dim);
   Rng rng(5);
@@ -232,11 +235,46 @@ TEST(Loss, HierarchicalSoftmaxLearnsATarget) {
 TEST(Loss, SingleWordVocabularyWorksWithBothLosses) {
   const Vocabulary vocabulary({"only"}, {9});
   for (LossKind kind : {LossKind::kNegativeSampling, LossKind::kHierarchicalSoftmax}) {
-    auto loss = make_loss(kind, vocabulary, 4, 5);
+    Matrix output(1, 4);
+    auto loss = make_loss(kind, vocabulary, output, 5);
     std::vector<float> hidden = {0.1f, 0.2f, 0.3f, 0.4f}, grad(4, 0.0f);
     Rng rng(1);
     for (int i = 0; i < 10; ++i) EXPECT_TRUE(std::isfinite(loss->update(hidden.data(), 0, 0.05f, grad.data(), rng)));
     for (float g : grad) EXPECT_TRUE(std::isfinite(g));
+  }
+}
+
+// The output matrix belongs to the caller (the model): updates land in it, and only in the rows
+// the loss scores.
+TEST(Loss, TrainsTheOutputMatrixItIsGiven) {
+  const Vocabulary vocabulary({"a", "b", "c", "d"}, {40, 30, 20, 10});
+  const std::vector<float> hidden = {0.5f, -0.25f, 0.125f};
+  for (LossKind kind : {LossKind::kNegativeSampling, LossKind::kHierarchicalSoftmax}) {
+    Matrix output(vocabulary.size(), 3);
+    auto loss = make_loss(kind, vocabulary, output, 2);
+    std::vector<float> grad(3, 0.0f);
+    Rng rng(3);
+    // With a zero output matrix the first step's score is 0.5 whatever the row: the target row moves.
+    loss->update(hidden.data(), 2, 0.1f, grad.data(), rng);
+    EXPECT_NE(output, Matrix(vocabulary.size(), 3)) << "the update did not reach the given matrix";
+    EXPECT_GT(loss->work(2), 0);
+    if (kind == LossKind::kHierarchicalSoftmax) {
+      // Three inner nodes for four words: the last row is never used.
+      for (int step = 0; step < 20; ++step) {
+        for (std::int32_t target = 0; target < 4; ++target) loss->update(hidden.data(), target, 0.1f, grad.data(), rng);
+      }
+      for (std::size_t c = 0; c < 3; ++c) EXPECT_EQ(output(3, c), 0.0f);
+    } else {
+      EXPECT_EQ(loss->work(2), 3 * 3) << "the target and two negatives, three floats each";
+    }
+  }
+}
+
+TEST(Loss, RefusesAnOutputMatrixWithTooFewRows) {
+  const Vocabulary vocabulary({"a", "b", "c"}, {3, 2, 1});
+  Matrix small(2, 4);
+  for (LossKind kind : {LossKind::kNegativeSampling, LossKind::kHierarchicalSoftmax}) {
+    EXPECT_TRUE(ContainsAll(error_of([&] { make_loss(kind, vocabulary, small, 5); }), {"2 x 4", "3 words"}));
   }
 }
 

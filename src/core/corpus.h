@@ -1,5 +1,5 @@
-// Vocabulary (words sorted by frequency) and the corpus as an in-memory array of token ids,
-// built in one pass over the text.
+// The corpus: the vocabulary (words sorted by frequency) and the text as an in-memory array of
+// token ids, built in one pass over the text.
 #pragma once
 
 #include <cstdint>
@@ -51,6 +51,8 @@ struct Corpus {
   std::vector<std::int64_t> sentence_offsets{0};
   std::int64_t raw_token_count = 0;  // tokens before min_count filtering
   std::int64_t line_count = 0;
+  // How the text was split into words; a model trained on the corpus splits queries the same way.
+  TokenizerOptions tokenizer_options;
 
   std::size_t sentence_count() const { return sentence_offsets.size() - 1; }
 };

@@ -1,5 +1,5 @@
 // Building the vocabulary and the token-id corpus from text.
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "core/vocabulary.h"
+#include "core/corpus.h"
 
 #include <algorithm>
 #include <numeric>
@@ -105,6 +105,7 @@ Corpus CorpusBuilder::finish() {
   Corpus corpus;
   corpus.raw_token_count = static_cast<std::int64_t>(tokens_.size());
   corpus.line_count = line_count_;
+  corpus.tokenizer_options = options_.tokenizer;
   // Rewrite ids in place, dropping removed words and the sentences they leave empty.
   std::size_t write = 0;
   for (std::size_t s = 0; s + 1 < offsets_.size(); ++s) {
