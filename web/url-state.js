@@ -27,7 +27,7 @@ export function applyUrlState(form, names, params = readUrlState()) {
     control.value = wanted;
     const known = control.tagName === 'SELECT'
       ? [...control.options].some((o) => o.value === wanted)
-      : wanted.trim() !== '' && control.checkValidity();
+      : control.value !== '' && control.checkValidity(); // a number input empties itself for 'x'
     if (!known) {
       control.value = fallback;
       const shown = control.tagName === 'SELECT' ? control.selectedOptions[0]?.textContent : fallback;
