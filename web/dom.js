@@ -29,15 +29,19 @@ export const scoped = (root) => (selector) => root.querySelector(selector);
 
 export const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
+/** plural(1, 'epoch') → '1 epoch', plural(5, 'epoch') → '5 epochs'. */
+export const plural = (n, noun) => `${fmt(n)} ${noun}${n === 1 ? '' : 's'}`;
+
 export function clock(seconds) {
   if (!Number.isFinite(seconds)) return '--:--';
   const s = Math.max(0, Math.round(seconds));
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function megabytes(bytes) {
-  const mb = bytes / 1e6;
-  return mb >= 1 ? `${mb.toFixed(1)} MB` : `${fmt(bytes / 1e3)} kB`;
+/** A file size for people: '9.0 MB', '12 kB', '44 bytes'. */
+export function fileSize(bytes) {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  return bytes >= 1e3 ? `${fmt(bytes / 1e3)} kB` : plural(bytes, 'byte');
 }
 
 /** Shows an error's message (or clears it with null) in an error paragraph. */

@@ -1,7 +1,7 @@
 // Corpus: choose the text to train on (the WordNet glosses, pasted text or a file). A vectors file
 // opened here becomes the explored model instead; when a file could be either, the user decides.
 import { countWords } from '../corpus-stats.js';
-import { fileButton, fmt, html, megabytes, scoped, setProgress, showError } from '../dom.js';
+import { fileButton, fileSize, fmt, html, scoped, setProgress, showError } from '../dom.js';
 import { classifyFile } from '../file-kind.js';
 import { readUrlState, writeUrlState } from '../url-state.js';
 
@@ -51,7 +51,7 @@ export default {
 
     function describe(corpus) {
       $('#corpus-name').textContent = corpus.name;
-      $('#corpus-meta').textContent = `${megabytes(corpus.bytes)} · ${fmt(corpus.words)} words · ${fmt(corpus.lines)} lines`;
+      $('#corpus-meta').textContent = `${fileSize(corpus.bytes)} · ${fmt(corpus.words)} words · ${fmt(corpus.lines)} lines`;
       const head = typeof corpus.data === 'string' ? corpus.data.slice(0, 600) : new TextDecoder().decode(corpus.data.subarray(0, 600));
       $('#corpus-preview').textContent = head.split('\n').slice(0, 4).join('\n');
     }

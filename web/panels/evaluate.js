@@ -55,7 +55,9 @@ export default {
           cls = r === 0 ? 'hit' : 'miss';
         }
         return el('tr', {},
-          el('td', { text: `${a} : ${b} :: ${c} : ?` }), el('td', { text: d }),
+          // Two unbreakable halves, so a narrow table wraps at '::' only.
+          el('td', {}, el('span', { class: 'pair', text: `${a} : ${b} ::` }), ' ', el('span', { class: 'pair', text: `${c} : ?` })),
+          el('td', { text: d }),
           el('td', { text: top, class: top === d ? 'hit' : '' }), el('td', { text: rank, class: cls }));
       }));
     }

@@ -18,7 +18,7 @@ const markup = () => html`
     <div class="tooltip" id="map-tooltip" hidden></div>
   </div>
   <p class="hint" id="map-analogy" aria-live="polite"></p>
-  <p class="hint" id="map-info">PCA of the most frequent words. Scroll to zoom, drag to pan, click a point to see its neighbours.</p>`;
+  <p class="hint" id="map-info">No model yet: train one or open a vectors file, and its most frequent words are drawn here.</p>`;
 
 const ANALOGY_COLOUR = '#7a5af8';
 
@@ -174,11 +174,13 @@ export default {
         ctx.fillStyle = color;
         ctx.fillText(word, p[0] + 5, p[1] - 5);
       };
-      // Orientation labels: frequent words (past the function words), skipping any that would overlap.
+      // Orientation labels: frequent words (past the function words), skipping any that would overlap
+      // or run off the right edge.
+      ctx.font = '12px system-ui, sans-serif';
       const placed = [];
       for (let i = 30; i < Math.min(map.words.length, 3000) && placed.length < 45; i++) {
         const p = map.plot.getScreenPosition(i);
-        if (!p || p[0] < 0 || p[1] < 12 || p[0] > width - 40 || p[1] > height) continue;
+        if (!p || p[0] < 0 || p[1] < 12 || p[0] + 8 + ctx.measureText(map.words[i]).width > width || p[1] > height) continue;
         if (placed.some((q) => Math.abs(q[0] - p[0]) < 70 && Math.abs(q[1] - p[1]) < 16)) continue;
         placed.push(p);
         label(map.words[i], '#7d8799', false);

@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { checkCorpusSize, ENOUGH_WORDS, wordFrequencies } from '../corpus-stats.js';
-import { clock, el, fmt, html, scoped, setProgress, showError } from '../dom.js';
+import { clock, el, fmt, html, plural, scoped, setProgress, showError } from '../dom.js';
 import { applyUrlState, writeUrlState } from '../url-state.js';
 
 const PARAMS = ['model', 'loss', 'dim', 'window', 'negative', 'epochs', 'minCount', 'sample', 'threads', 'seed'];
@@ -138,14 +138,14 @@ export default {
       if (!check) return;
       const why = check.kept < ENOUGH_WORDS
         ? 'too few for their neighbours to mean much'
-        : `and ${fmt(epochs)} epochs give the model only about ${fmt(check.keptTokens * epochs)} words to learn from`;
+        : `and ${plural(epochs, 'epoch')} give the model only about ${fmt(check.keptTokens * epochs)} words to learn from`;
       const better = check.minCount !== minCount || check.epochs !== epochs;
       $('#size-warning-text').textContent = `Min count ${fmt(minCount)} keeps about ${fmt(check.kept)} of the ` +
         `${fmt(check.distinct)} different words in this corpus (${fmt(check.tokens)} words in all): ${why}. ` +
-        (better ? `Try min count ${fmt(check.minCount)} and ${fmt(check.epochs)} epochs.` : 'A longer text would help more than any setting.');
+        (better ? `Try min count ${check.minCount} and ${check.epochs} epochs.` : 'A longer text would help more than any setting.');
       const apply = $('#apply-size');
       apply.hidden = !better;
-      apply.textContent = `Use min count ${fmt(check.minCount)}, ${fmt(check.epochs)} epochs`;
+      apply.textContent = `Use min count ${check.minCount} and ${check.epochs} epochs`;
       apply.onclick = () => {
         field('minCount').value = String(check.minCount);
         field('epochs').value = String(check.epochs);
@@ -279,10 +279,10 @@ export default {
         const t = model.training;
         const done = `done in ${(t.elapsedMs / 1000).toFixed(1)} s`;
         setProgress(progressBox, 1, done);
-        $('#train-stats').textContent = `${fmt(t.wordsPerSecond)} words/s · ${fmt(t.vocabularySize)} words × ${model.dim} · ${t.epochs} epochs`;
+        $('#train-stats').textContent = `${fmt(t.wordsPerSecond)} words/s · ${fmt(t.vocabularySize)} words × ${model.dim} · ${plural(t.epochs, 'epoch')}`;
         announce(`Training ${done}: ${fmt(t.vocabularySize)} words.`);
         running = null;
-        store.set('model', { model, label: `trained on ${corpus.name} (${options.model}, ${options.epochs} epochs, seed ${options.seed})`, source: 'trained' });
+        store.set('model', { model, label: `trained on ${corpus.name} (${options.model}, ${plural(options.epochs, 'epoch')}, seed ${options.seed})`, source: 'trained' });
       } catch (e) {
         const kept = store.get('model') ? ' The previous model is kept.' : '';
         if (e.name === 'AbortError') {
