@@ -2,7 +2,7 @@
 // shell: it mounts the registered panels (web/panels/index.js), loads the engine and shows which
 // model is being explored. Panels talk through the store (web/store.js), never to each other.
 import { init } from '../src/js/index.js';
-import { el, fmt, showError } from './dom.js';
+import { el, fmt, scoped, showError } from './dom.js';
 import { panels } from './panels/index.js';
 import { createStore } from './store.js';
 import { createTabs } from './tabs.js';
@@ -44,8 +44,8 @@ async function main() {
   let step = 0;
   const mounted = modules.map(({ default: panel }) => {
     const section = panel.place === 'tab' ? tabs.add(panel) : stepSection(panel, ++step);
-    section.append(el('p', { class: 'about', text: panel.about }));
-    return panel.mount(section, { store });
+    section.append(el('p', { class: 'about', text: panel.about }), panel.markup?.() ?? '');
+    return panel.mount(section, { store, $: scoped(section) });
   });
   store.on('model', showModel);
   // Registered last, so every panel has moved to the new model before the old one is freed.

@@ -1,25 +1,13 @@
 // The playground by keyboard and with a screen reader: every control reachable and named, a focus
 // ring that can be seen, ARIA tabs, focus that stays put through a training run, and progress
 // said aloud without chatter.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startServer } from './server.mjs';
+import { openPage, serveForTests } from './server.mjs';
 import { openVectors, pasteCorpus, trainingEnded, vectorsFile } from './page-actions.mjs';
 
-let server;
-let browser;
-let custom;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  custom = `${server.url}#corpus=custom`;
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = serveForTests();
+const open = (hash = '') => openPage(env.browser, `${env.server.url}#corpus=custom${hash}`); // brings its own corpus
 
 const focusedId = (page) => page.evaluate(() => document.activeElement?.id ?? '');
 
@@ -36,7 +24,7 @@ const VECTORS = vectorsFile({ king: [1, 0.2, 0], queen: [0.9, 0.3, 0.1], apple: 
 
 describe('keyboard and screen readers', () => {
   test('"Open a file…" and "Choose questions file…" are reached by Tab and open a file chooser', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     await page.focus('#use-default');
     assert.ok(await tabTo(page, 'open-file', 5), 'Tab reaches "Open a file…"');
     let chooser = page.waitForEvent('filechooser');
@@ -55,7 +43,7 @@ describe('keyboard and screen readers', () => {
   });
 
   test('the focus ring has at least 3:1 contrast with what is around it', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     await openVectors(page, 'small.vec', VECTORS);
     const selectors = ['#use-default', '#show-paste', '#open-file', '#start', 'select[name=model]', 'input[name=dim]',
       '#tab-button-explore', '#word-input', '#neighbours li:first-child .word', '#map-reset'];
@@ -90,7 +78,7 @@ describe('keyboard and screen readers', () => {
   });
 
   test('the tabs are ARIA tabs: roles, selection, Left/Right/Home/End and one tab stop', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     assert.equal(await page.getAttribute('.tabs', 'role'), 'tablist');
     const state = () => page.$$eval('[role=tab]', (tabs) => tabs.map((t) => {
       const panel = document.getElementById(t.getAttribute('aria-controls'));
@@ -124,7 +112,7 @@ describe('keyboard and screen readers', () => {
   });
 
   test('training by keyboard keeps the focus on Start/Cancel and announces progress politely', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     await pasteCorpus(page, Array(400).fill('the king and the queen rule the land while the man and the woman work').join('\n'));
     await page.fill('input[name=minCount]', '1');
     await page.fill('input[name=epochs]', '300');
@@ -169,7 +157,7 @@ describe('keyboard and screen readers', () => {
   });
 
   test('every control has a name and can take the keyboard focus', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     await openVectors(page, 'small.vec', VECTORS);
     const unnamed = await page.$$eval('input, select, textarea, button', (controls) => controls
       .filter((c) => !c.hidden) // e.g. the file inputs, opened by their buttons

@@ -2,27 +2,15 @@
 // suggestions, the map draws an analogy only when asked, a refused setting or a cancel leaves the
 // previous run on show, links with unknown settings fall back visibly, files are told apart by
 // several lines, and small corpora are warned about before training.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startServer } from './server.mjs';
+import { openPage, serveForTests } from './server.mjs';
 import {
   countPixels, openFile, openVectors, pasteCorpus, resultWords, setFields, train, trainingEnded, vectorsFile,
 } from './page-actions.mjs';
 
-let server;
-let browser;
-let custom; // the page without the default corpus (faster, and these tests bring their own)
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-  custom = `${server.url}#corpus=custom`;
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = serveForTests();
+const open = (hash = '') => openPage(env.browser, `${env.server.url}#corpus=custom${hash}`); // brings its own corpus
 
 // A tiny model: royals along one axis, fruit along another; 'manner' is listed before 'man'.
 const SMALL_VECTORS = vectorsFile({
@@ -44,7 +32,7 @@ const LOSS_BLUE = [0x2f, 0x6f, 0xed];
 
 describe('panels', () => {
   test('Enter explores the typed word when it is a word; a suggestion only when chosen', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     await openVectors(page, 'small.vec', SMALL_VECTORS);
     await page.fill('#word-input', '');
     await page.type('#word-input', 'man');
@@ -74,7 +62,7 @@ describe('panels', () => {
   });
 
   test('the map draws the analogy parallelogram only after "Show on map"', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     await openVectors(page, 'small.vec', SMALL_VECTORS);
     assert.ok((await resultWords(page, 'analogy-results')).length > 0, 'the default analogy is solved in the Explore tab');
     await page.click('button[data-tab=map]');
@@ -99,7 +87,7 @@ describe('panels', () => {
   });
 
   test('a refused setting keeps the previous curve and probes; a cancel shows the kept model\'s probes', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     await pasteCorpus(page, ROYAL);
     assert.match(await train(page, { minCount: 1, epochs: 60, sample: 0 }), /^done in/);
     const probes = await page.textContent('#probes');
@@ -134,7 +122,7 @@ describe('panels', () => {
   });
 
   test('a link with unknown settings falls back to the defaults and says so', async () => {
-    const { page, problems } = await openPage(browser, `${custom}&model=banana&loss=hs&dim=0&epochs=3&seed=x`);
+    const { page, problems } = await open('&model=banana&loss=hs&dim=0&epochs=3&seed=x');
     assert.equal(await page.inputValue('select[name=model]'), 'cbow');
     assert.equal(await page.inputValue('select[name=loss]'), 'hs', 'valid values are taken');
     assert.equal(await page.inputValue('input[name=dim]'), '100');
@@ -150,7 +138,7 @@ describe('panels', () => {
   });
 
   test('files are told apart by their first lines, and the page asks when they disagree', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     // A text whose first line looks like a word2vec header is still a corpus.
     const novel = '1984 2\nIt was a bright cold day in April, and the clocks were striking thirteen.\nWinston Smith slipped quickly through the glass doors.\n';
     await openFile(page, 'novel.txt', novel);
@@ -186,7 +174,7 @@ describe('panels', () => {
   });
 
   test('a corpus too small for min count is warned about before training, with settings that fit', async () => {
-    const { page, problems } = await openPage(browser, custom);
+    const { page, problems } = await open();
     // 113 words: 'the' 10 times, 'and' 6 times, 97 other words once.
     const others = Array.from({ length: 97 }, (_, i) => `w${String.fromCharCode(97 + (i % 26))}${String.fromCharCode(97 + Math.floor(i / 26))}x`);
     const text = [...others.slice(0, 50), ...Array(10).fill('the'), ...Array(6).fill('and'), ...others.slice(50)].join(' ');

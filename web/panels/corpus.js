@@ -1,7 +1,7 @@
 // Corpus: choose the text to train on (the WordNet glosses, pasted text or a file). A vectors file
 // opened here becomes the explored model instead; when a file could be either, the user decides.
 import { countWords } from '../corpus-stats.js';
-import { fileButton, fileSize, fmt, html, scoped, setProgress, showError } from '../dom.js';
+import { fileButton, fileSize, fmt, html, setProgress, showError } from '../dom.js';
 import { classifyFile } from '../file-kind.js';
 import { readUrlState, writeUrlState } from '../url-state.js';
 
@@ -43,9 +43,9 @@ export default {
   about: 'The text the model learns from. Start with the WordNet glosses (1.5 million words of dictionary ' +
     'definitions), paste your own, or open a file; a vectors file opens as a ready model instead.',
 
-  mount(section, { store }) {
-    section.append(markup());
-    const $ = scoped(section);
+  markup,
+
+  mount(section, { store, $ }) {
     const error = $('#corpus-error');
     const fail = (e) => showError(error, e);
 

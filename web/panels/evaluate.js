@@ -1,6 +1,6 @@
 // Evaluate: how well the model answers analogy questions — eight probe analogies at a glance, and
 // per-section accuracy on a questions-words file (run in the worker, so the page stays responsive).
-import { el, fileButton, fmt, html, requireModel, scoped, showError } from '../dom.js';
+import { el, fileButton, fmt, html, requireModel, showError } from '../dom.js';
 
 const PROBE_ANALOGIES = [
   ['man', 'king', 'woman', 'queen'],
@@ -36,9 +36,9 @@ export default {
   about: 'How well the model answers analogy questions such as "man is to king as woman is to ?". ' +
     'The table checks eight classic ones; a questions file gives accuracy per section.',
 
-  mount(section, { store }) {
-    section.append(markup());
-    const $ = scoped(section);
+  markup,
+
+  mount(section, { store, $ }) {
     const errorBox = $('#eval-error');
 
     function renderProbeTable() {

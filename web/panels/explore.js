@@ -1,6 +1,6 @@
 // Explore: questions to the model — nearest neighbours (with autocomplete), analogies, similarity
 // and the odd one out. Any word in a result can be clicked to explore it.
-import { el, html, renderResults, requireModel, scoped, showError, wordButton } from '../dom.js';
+import { el, html, renderResults, requireModel, showError, wordButton } from '../dom.js';
 
 const SUGGESTIONS = 8;
 
@@ -58,9 +58,9 @@ export default {
   about: 'Words used in similar contexts get similar vectors, so a word\'s nearest neighbours are related words, ' +
     'and adding and subtracting vectors solves some analogies. Click any word in a result to explore it.',
 
-  mount(section, { store }) {
-    section.append(markup());
-    const $ = scoped(section);
+  markup,
+
+  mount(section, { store, $ }) {
     const input = $('#word-input');
     const list = $('#suggestions');
     const exploreWord = (word) => store.emit('explore-word', word);

@@ -1,5 +1,5 @@
 // Export: the explored model's vectors as files (made in the page; nothing is uploaded).
-import { download, html, requireModel, scoped, showError } from '../dom.js';
+import { download, html, requireModel, showError } from '../dom.js';
 
 const markup = () => html`
   <h3>Download the vectors</h3>
@@ -18,9 +18,9 @@ export default {
   about: 'Take the vectors elsewhere: word2vec text or binary files open in gensim, fastText tools and this page; ' +
     'the TSV pair opens in the TensorFlow Embedding Projector.',
 
-  mount(section, { store }) {
-    section.append(markup());
-    const $ = scoped(section);
+  markup,
+
+  mount(section, { store, $ }) {
     const errorBox = $('#export-error');
 
     function save(format) {

@@ -2,7 +2,7 @@
 // analogy's parallelogram drawn on a 2-D canvas above them). It draws when its tab is shown, and an
 // analogy only when someone asks for one ('show-analogy').
 import createScatterplot from 'regl-scatterplot';
-import { fmt, html, requireModel, scoped, showError } from '../dom.js';
+import { fmt, html, requireModel, showError } from '../dom.js';
 
 const markup = () => html`
   <div class="row map-controls">
@@ -29,9 +29,9 @@ export default {
   about: 'The most frequent words, flattened from many dimensions to two by PCA: points close together have ' +
     'similar vectors. Two directions cannot show everything, so some neighbours end up apart.',
 
-  mount(section, { store }) {
-    section.append(markup());
-    const $ = scoped(section);
+  markup,
+
+  mount(section, { store, $ }) {
     const errorBox = $('#map-error');
     const map = {
       plot: null, words: [], index: null, highlight: [], selected: null,

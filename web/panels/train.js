@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { checkCorpusSize, ENOUGH_WORDS, wordFrequencies } from '../corpus-stats.js';
-import { clock, el, fmt, html, plural, scoped, setProgress, showError } from '../dom.js';
+import { clock, el, fmt, html, plural, setProgress, showError } from '../dom.js';
 import { applyUrlState, writeUrlState } from '../url-state.js';
 
 const PARAMS = ['model', 'loss', 'dim', 'window', 'negative', 'epochs', 'minCount', 'sample', 'threads', 'seed'];
@@ -56,9 +56,9 @@ export default {
   about: 'word2vec learns one vector per word by predicting words from their neighbours in the corpus. ' +
     'The curve shows the loss falling as it learns; the list shows what a few probe words are closest to.',
 
-  mount(section, { store }) {
-    section.append(markup());
-    const $ = scoped(section);
+  markup,
+
+  mount(section, { store, $ }) {
     const form = $('#train-form');
     const field = (name) => form.elements[name];
     const error = $('#train-error');
