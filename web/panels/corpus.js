@@ -12,7 +12,7 @@ const markup = () => html`
     <div class="corpus-name" id="corpus-name">Loading the WordNet glosses…</div>
     <div class="corpus-meta" id="corpus-meta"></div>
   </div>
-  <pre class="corpus-preview" id="corpus-preview" aria-label="first lines of the corpus"></pre>
+  <pre class="corpus-preview" id="corpus-preview"></pre>
   <div class="row buttons">
     <button type="button" id="use-default">WordNet glosses</button>
     <button type="button" id="show-paste" aria-expanded="false" aria-controls="paste-box">Paste text</button>

@@ -175,10 +175,12 @@ export default {
         ctx.fillText(word, p[0] + 5, p[1] - 5);
       };
       // Orientation labels: frequent words (past the function words), skipping any that would overlap
-      // or run off the right edge.
+      // each other or the labels drawn below, or run off the right edge.
       ctx.font = '12px system-ui, sans-serif';
-      const placed = [];
-      for (let i = 30; i < Math.min(map.words.length, 3000) && placed.length < 45; i++) {
+      const shown = [...(map.analogy ?? []), ...map.highlight, ...(map.selected ? [map.selected] : [])];
+      const placed = shown.map(at).filter(Boolean);
+      const reserved = placed.length;
+      for (let i = 30; i < Math.min(map.words.length, 3000) && placed.length < reserved + 45; i++) {
         const p = map.plot.getScreenPosition(i);
         if (!p || p[0] < 0 || p[1] < 12 || p[0] + 8 + ctx.measureText(map.words[i]).width > width || p[1] > height) continue;
         if (placed.some((q) => Math.abs(q[0] - p[0]) < 70 && Math.abs(q[1] - p[1]) < 16)) continue;
