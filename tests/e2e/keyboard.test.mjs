@@ -25,19 +25,24 @@ const VECTORS = vectorsFile({ king: [1, 0.2, 0], queen: [0.9, 0.3, 0.1], apple: 
 describe('keyboard and screen readers', () => {
   test('"Open a file…" and "Choose questions file…" are reached by Tab and open a file chooser', async () => {
     const { page, problems } = await open();
+    // Listen from the start: Playwright intercepts file choosers only once a listener is set up.
+    const opened = [];
+    page.on('filechooser', (chooser) => opened.push(chooser.element().getAttribute('id')));
+    const chooserOpened = async (count) => { // the id of the count-th file input that opened (or undefined)
+      for (let i = 0; i < 200 && opened.length < count; i++) await page.waitForTimeout(50);
+      return opened[count - 1];
+    };
     await page.focus('#use-default');
     assert.ok(await tabTo(page, 'open-file', 5), 'Tab reaches "Open a file…"');
-    let chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Enter');
-    assert.equal(await (await chooser).element().getAttribute('id'), 'file-input');
+    assert.equal(await chooserOpened(1), 'file-input');
 
     await page.focus('button[data-tab=explore]');
     await page.keyboard.press('End'); // the Export tab
     await page.keyboard.press('ArrowLeft'); // Evaluate
     assert.ok(await tabTo(page, 'choose-questions', 5), 'Tab reaches "Choose questions file…"');
-    chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Space');
-    assert.equal(await (await chooser).element().getAttribute('id'), 'questions-input');
+    assert.equal(await chooserOpened(2), 'questions-input');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -121,7 +126,7 @@ describe('keyboard and screen readers', () => {
       window.__labels = new Set();
       const region = document.querySelector('#train-announce');
       if (region) {
-        new MutationObserver(() => window.__said.push(region.textContent))
+        new MutationObserver((records) => records.forEach((r) => r.addedNodes.forEach((n) => window.__said.push(n.textContent))))
           .observe(region, { childList: true, characterData: true, subtree: true });
       }
       new MutationObserver(() => window.__labels.add(document.querySelector('#train-progress .label').textContent))

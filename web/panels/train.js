@@ -253,12 +253,12 @@ export default {
       const before = { width: progressBox.querySelector('.bar').style.width, label: progressBox.querySelector('.label').textContent };
       const controller = new AbortController();
       let started = false; // the previous run's curve and probes stay until this one reports
-      const begin = () => {
+      const begin = (fraction = 0) => {
         if (started) return;
         started = true;
         resetChart();
         renderProbes({}, '');
-        announced = 0;
+        announced = Math.floor(fraction / ANNOUNCE_EVERY) * ANNOUNCE_EVERY; // one message per report at most
         announce('Training started.');
       };
       setRunning(controller);
@@ -271,8 +271,8 @@ export default {
           signal: controller.signal,
           probes: PROBE_WORDS,
           probeEvery: 0.05,
-          onProgress: (p) => { begin(); renderProgress(p, options.threads); },
-          onProbe: (neighbours, p) => { begin(); renderProbes(neighbours, `Neighbours while training, at ${(100 * p.fraction).toFixed(0)}%:`); },
+          onProgress: (p) => { begin(p.fraction); renderProgress(p, options.threads); },
+          onProbe: (neighbours, p) => { begin(p.fraction); renderProbes(neighbours, `Neighbours while training, at ${(100 * p.fraction).toFixed(0)}%:`); },
         });
         begin();
         status = 'done';
