@@ -158,6 +158,7 @@ export default {
     store.on('corpus', updateSizeWarning);
     form.addEventListener('input', (e) => {
       e.target.removeAttribute('aria-invalid');
+      e.target.removeAttribute('aria-describedby');
       if (e.target.name === 'minCount' || e.target.name === 'epochs') updateSizeWarning();
     });
     form.addEventListener('change', writeSettings);
