@@ -55,6 +55,11 @@ function corpusPlugin() {
 export default defineConfig({
   root: path.join(root, 'web'),
   clearScreen: false,
+  // The panels are imported lazily, so name their dependencies: pre-bundled at start-up, a first
+  // page load never makes Vite re-optimise and reload the page under a user (or a test). The cache
+  // lives in this checkout (build-*/ is ignored), not in a node_modules another checkout may share.
+  cacheDir: path.join(root, 'build-vite-cache'),
+  optimizeDeps: { include: ['uplot', 'regl-scatterplot'] },
   server: {
     host: '127.0.0.1',
     port: Number(process.env.EMBEDLAB_PORT ?? 5173),

@@ -1,23 +1,12 @@
 // Without cross-origin isolation the page still trains, single-threaded, and says so.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, openPage, startServer } from './server.mjs';
+import { openPage, serveForTests } from './server.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer({ isolated: false });
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.stop();
-});
+const env = serveForTests({ isolated: false });
 
 test('a page that is not cross-origin isolated trains single-threaded and says so', async () => {
-  const { page, problems } = await openPage(browser, server.url);
+  const { page, problems } = await openPage(env.browser, env.server.url);
   assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), false);
   assert.match(await page.textContent('#badge-threads'), /single-threaded/);
   assert.equal(await page.getAttribute('input[name=threads]', 'max'), '1');

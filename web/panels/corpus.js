@@ -1,0 +1,173 @@
+// Corpus: choose the text to train on (the WordNet glosses, pasted text or a file). A vectors file
+// opened here becomes the explored model instead; when a file could be either, the user decides.
+import { countWords } from '../corpus-stats.js';
+import { fileButton, fileSize, fmt, html, setProgress, showError } from '../dom.js';
+import { classifyFile } from '../file-kind.js';
+import { readUrlState, writeUrlState } from '../url-state.js';
+
+const DEFAULT_CORPUS_URL = '/corpus/wordnet-glosses.txt';
+
+const markup = () => html`
+  <div class="corpus-info" aria-live="polite">
+    <div class="corpus-name" id="corpus-name">Loading the WordNet glosses…</div>
+    <div class="corpus-meta" id="corpus-meta"></div>
+  </div>
+  <pre class="corpus-preview" id="corpus-preview"></pre>
+  <div class="row buttons">
+    <button type="button" id="use-default">WordNet glosses</button>
+    <button type="button" id="show-paste" aria-expanded="false" aria-controls="paste-box">Paste text</button>
+    <button type="button" id="open-file">Open a file…</button>
+    <input type="file" id="file-input" accept=".txt,.vec,.bin,.text,text/plain" hidden>
+  </div>
+  <div id="paste-box" hidden>
+    <textarea id="paste-text" rows="6" aria-label="text to use as the corpus" placeholder="Paste a corpus: one sentence per line works best."></textarea>
+    <div class="row"><button type="button" id="use-paste">Use this text</button></div>
+  </div>
+  <div class="choice" id="file-choice" role="group" aria-labelledby="file-choice-text" hidden>
+    <p id="file-choice-text"></p>
+    <div class="row buttons">
+      <button type="button" id="choose-corpus">Use as corpus</button>
+      <button type="button" id="choose-vectors">Load as vectors</button>
+    </div>
+  </div>
+  <div class="dropzone" id="dropzone">Drop a <b>.txt</b> corpus or a <b>vectors</b> file (word2vec text/binary, GloVe, .vec) here</div>
+  <div class="progress slim" id="read-progress" role="progressbar" aria-label="reading the file" aria-valuemin="0" aria-valuemax="100" hidden>
+    <div class="bar"></div><span class="label"></span>
+  </div>
+  <p class="error" id="corpus-error" role="alert"></p>`;
+
+export default {
+  id: 'corpus',
+  title: 'Corpus',
+  place: 'step',
+  about: 'The text the model learns from. Start with the WordNet glosses (1.5 million words of dictionary ' +
+    'definitions), paste your own, or open a file; a vectors file opens as a ready model instead.',
+
+  markup,
+
+  mount(section, { store, $ }) {
+    const error = $('#corpus-error');
+    const fail = (e) => showError(error, e);
+
+    function describe(corpus) {
+      $('#corpus-name').textContent = corpus.name;
+      $('#corpus-meta').textContent = `${fileSize(corpus.bytes)} · ${fmt(corpus.words)} words · ${fmt(corpus.lines)} lines`;
+      const head = typeof corpus.data === 'string' ? corpus.data.slice(0, 600) : new TextDecoder().decode(corpus.data.subarray(0, 600));
+      $('#corpus-preview').textContent = head.split('\n').slice(0, 4).join('\n');
+    }
+
+    function useCorpus(corpus) {
+      Object.assign(corpus, countWords(corpus.data));
+      describe(corpus);
+      showError(error, null);
+      writeUrlState({ corpus: corpus.kind === 'default' ? 'wordnet' : 'custom' });
+      store.set('corpus', corpus);
+    }
+
+    // Reads a stream into one Uint8Array, showing a progress bar.
+    async function readStream(stream, total) {
+      const box = $('#read-progress');
+      const reader = stream.getReader();
+      const chunks = [];
+      let received = 0;
+      box.hidden = false;
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          received += value.length;
+          setProgress(box, total ? received / total : 0, `read ${(received / 1e6).toFixed(1)} MB${total ? ` of ${(total / 1e6).toFixed(1)} MB` : ''}`);
+        }
+      } finally {
+        box.hidden = true;
+      }
+      const out = new Uint8Array(received);
+      let offset = 0;
+      for (const c of chunks) {
+        out.set(c, offset);
+        offset += c.length;
+      }
+      return out;
+    }
+
+    async function loadDefault() {
+      $('#corpus-name').textContent = 'Loading the WordNet glosses…';
+      const response = await fetch(DEFAULT_CORPUS_URL);
+      if (!response.ok) throw new Error(`the default corpus is missing (${response.status}); run \`node scripts/prepare-corpus.mjs\``);
+      const bytes = await readStream(response.body, Number(response.headers.get('Content-Length')) || 0);
+      useCorpus({ name: 'WordNet 3.1 glosses (default)', kind: 'default', data: new TextDecoder().decode(bytes), bytes: bytes.length });
+    }
+
+    function loadVectors(bytes, name) {
+      const engine = store.get('engine');
+      if (!engine) throw new Error('the engine is still loading; try again in a moment');
+      store.set('model', { model: engine.load(bytes, { name }), label: `loaded from ${name}`, source: 'loaded' });
+    }
+
+    function useFileAsCorpus(bytes, name) {
+      if (bytes.includes(0)) throw new Error(`${name} looks like a binary file, not text or vectors`);
+      useCorpus({ name, kind: 'file', data: bytes, bytes: bytes.length });
+    }
+
+    // The file could be either: show the reason and two buttons; the answer decides.
+    function ask(bytes, name, why) {
+      const box = $('#file-choice');
+      $('#file-choice-text').textContent = `${name} could be a corpus or a vectors file: ${why}. How should it be used?`;
+      box.hidden = false;
+      const answer = (use) => () => {
+        box.hidden = true;
+        try {
+          use(bytes, name);
+        } catch (e) {
+          fail(e);
+        }
+      };
+      $('#choose-corpus').onclick = answer(useFileAsCorpus);
+      $('#choose-vectors').onclick = answer(loadVectors);
+      $('#choose-corpus').focus();
+    }
+
+    async function openFile(file) {
+      showError(error, null);
+      $('#file-choice').hidden = true;
+      try {
+        if (file.size === 0) throw new Error(`${file.name} is empty`);
+        const bytes = await readStream(file.stream(), file.size);
+        const { kind, why } = classifyFile(bytes, file.name);
+        if (kind === 'vectors') loadVectors(bytes, file.name);
+        else if (kind === 'corpus') useFileAsCorpus(bytes, file.name);
+        else ask(bytes, file.name, why);
+      } catch (e) {
+        fail(e);
+      }
+    }
+
+    $('#use-default').addEventListener('click', () => loadDefault().catch(fail));
+    $('#show-paste').addEventListener('click', (event) => {
+      const box = $('#paste-box');
+      box.hidden = !box.hidden;
+      event.currentTarget.setAttribute('aria-expanded', String(!box.hidden));
+      if (!box.hidden) $('#paste-text').focus();
+    });
+    $('#use-paste').addEventListener('click', () => {
+      const text = $('#paste-text').value;
+      if (!text.trim()) {
+        fail(new Error('the pasted text is empty'));
+        return;
+      }
+      useCorpus({ name: 'pasted text', kind: 'pasted', data: text, bytes: new TextEncoder().encode(text).length });
+    });
+    fileButton($('#open-file'), $('#file-input'), openFile);
+    const drop = $('#dropzone');
+    for (const type of ['dragenter', 'dragover']) document.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add('over'); });
+    for (const type of ['dragleave', 'drop']) document.addEventListener(type, (e) => { e.preventDefault(); drop.classList.remove('over'); });
+    document.addEventListener('drop', (e) => { const file = e.dataTransfer?.files?.[0]; if (file) openFile(file); });
+
+    if (readUrlState().get('corpus') === 'custom') {
+      $('#corpus-name').textContent = 'This link used a custom corpus: paste or open it to reproduce the run.';
+      return undefined;
+    }
+    return loadDefault().catch(fail);
+  },
+};
