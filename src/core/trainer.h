@@ -15,30 +15,11 @@
 
 #include "core/embeddings.h"
 #include "core/loss.h"
+#include "core/options.h"
 #include "core/random.h"
 #include "core/vocabulary.h"
 
 namespace embedlab {
-
-enum class ModelKind { kCbow, kSkipGram };
-
-struct TrainOptions {
-  ModelKind model = ModelKind::kCbow;
-  LossKind loss = LossKind::kNegativeSampling;
-  int dim = 100;
-  int window = 5;                // maximum context radius; each position draws 1..window
-  int negative = 5;              // negative samples per example (negative sampling only)
-  int epochs = 5;
-  double sample = 1e-3;          // subsampling threshold; 0 disables it
-  double learning_rate = 0.0;    // starting rate; 0 = word2vec's default (0.05 CBOW, 0.025 skip-gram)
-  int threads = 1;               // 1 = deterministic inline path
-  std::uint64_t seed = 1;
-};
-
-// Throws Error naming the first unusable parameter.
-void validate(const TrainOptions& options);
-// The starting learning rate `options` implies.
-double starting_learning_rate(const TrainOptions& options);
 
 struct TrainProgress {
   std::int64_t words_done = 0;   // corpus tokens processed (before subsampling), over all epochs
