@@ -287,7 +287,10 @@ test('every raw method is checked for errors, with no list of names', async () =
   let checked = 0;
   let failed = 0;
   try {
-    for (const name of ['Library', 'Corpus', 'Trainer', 'Model']) {
+    // The classes init() wraps, found as it finds them (a new class needs an instance above).
+    const classes = Object.keys(raw).filter((k) => typeof Object.getOwnPropertyDescriptor(raw, k).value?.prototype?.isAliasOf === 'function');
+    assert.deepEqual(classes.sort(), ['Corpus', 'Library', 'Model', 'Trainer']);
+    for (const name of classes) {
       const cls = raw[name];
       const calls = [
         ...Object.getOwnPropertyNames(cls).filter((m) => typeof cls[m] === 'function').map((m) => [cls, m]),
