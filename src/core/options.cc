@@ -1,5 +1,6 @@
 #include "core/options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -110,16 +111,20 @@ const std::vector<VerbSpec>& verb_schema() {
   return verbs;
 }
 
-bool listed(const char* list, std::string_view name) {
+std::vector<std::string_view> list_items(const char* list) {
+  std::vector<std::string_view> items;
   const std::string_view all(list);
-  std::size_t start = 0;
-  while (start < all.size()) {
-    std::size_t end = all.find(' ', start);
-    if (end == std::string_view::npos) end = all.size();
-    if (all.substr(start, end - start) == name) return true;
+  for (std::size_t start = 0; start < all.size();) {
+    const std::size_t end = std::min(all.find(' ', start), all.size());
+    if (end > start) items.push_back(all.substr(start, end - start));
     start = end + 1;
   }
-  return false;
+  return items;
+}
+
+bool listed(const char* list, std::string_view name) {
+  const std::vector<std::string_view> items = list_items(list);
+  return std::find(items.begin(), items.end(), name) != items.end();
 }
 
 const VerbSpec* find_verb(std::string_view name) {

@@ -102,7 +102,8 @@ std::vector<const OptionSpec*> method_options(std::string_view method);
 // The option of `verb` / `method` whose JS name is `js`; throws Error (a programming error) when absent.
 const OptionSpec& verb_option(std::string_view verb, std::string_view js);
 const OptionSpec& method_option(std::string_view method, std::string_view js);
-// True when the space-separated `list` contains `name`.
+// The items of a space-separated list ("train tokenize"), and whether it holds `name`.
+std::vector<std::string_view> list_items(const char* list);
 bool listed(const char* list, std::string_view name);
 
 // How a message names an option: as the CLI ("--min-count"), the JS API ("minCount") or in prose

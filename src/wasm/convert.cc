@@ -111,16 +111,7 @@ const char* type_name(OptionType type) {
 
 val list_to_js(const char* list) {
   val out = val::array();
-  std::string word;
-  for (const char* c = list;; ++c) {
-    if (*c == ' ' || *c == '\0') {
-      if (!word.empty()) out.call<void>("push", val(word));
-      word.clear();
-      if (*c == '\0') break;
-    } else {
-      word += *c;
-    }
-  }
+  for (const std::string_view item : list_items(list)) out.call<void>("push", val(std::string(item)));
   return out;
 }
 

@@ -49,12 +49,7 @@ TEST(OptionSchema, IsConsistent) {
     if (spec.type == OptionType::kInt || spec.type == OptionType::kNumber) EXPECT_LE(spec.min, spec.max);
     // Every default parses as the CLI would parse it, within the range.
     if (spec.fallback != nullptr) EXPECT_NO_THROW(parse_cli_value(spec, spec.fallback));
-    std::string list = spec.verbs;
-    for (std::size_t start = 0; start < list.size();) {
-      const std::size_t end = std::min(list.find(' ', start), list.size());
-      EXPECT_NE(find_verb(list.substr(start, end - start)), nullptr) << "unknown verb in '" << list << "'";
-      start = end + 1;
-    }
+    for (const std::string_view verb : list_items(spec.verbs)) EXPECT_NE(find_verb(verb), nullptr) << verb;
   }
   // Within a verb (or a method) each name means one option.
   for (const VerbSpec& verb : verb_schema()) {
