@@ -24,7 +24,7 @@ std::int32_t Vocabulary::find(std::string_view word) const {
 
 CorpusBuilder::CorpusBuilder(CorpusOptions options, std::string source_name)
     : options_(std::move(options)), source_(std::move(source_name)) {
-  if (options_.min_count < 1) throw Error("min_count must be at least 1, got " + std::to_string(options_.min_count));
+  if (options_.min_count < 1) throw Error("min count must be at least 1, got " + std::to_string(options_.min_count));
   if (options_.max_sentence_tokens < 1) throw Error("max_sentence_tokens must be at least 1");
 }
 
@@ -88,10 +88,9 @@ Corpus CorpusBuilder::finish() {
   while (kept < order.size() && counts_[order[kept]] >= options_.min_count) ++kept;
   if (options_.max_vocabulary_size > 0) kept = std::min(kept, options_.max_vocabulary_size);
   if (kept == 0) {
-    throw Error(source_ + ": no word occurs at least min_count=" + std::to_string(options_.min_count) +
-                " times (" + with_commas(static_cast<long long>(words_.size())) +
-                " distinct words, the most frequent '" + words_[order[0]] + "' occurs " +
-                with_commas(counts_[order[0]]) + " times); lower min_count");
+    throw Error(source_ + ": no word occurs at least " + with_commas(options_.min_count) + " times, the min count (" +
+                with_commas(static_cast<long long>(words_.size())) + " distinct words, the most frequent " +
+                quote(words_[order[0]]) + " occurs " + with_commas(counts_[order[0]]) + " times); lower the min count");
   }
   std::vector<std::int32_t> remap(words_.size(), -1);
   std::vector<std::string> words(kept);

@@ -46,13 +46,13 @@ void Embeddings::check_and_index() {
     for (const char c : words_[i]) {
       // Saved files separate words from numbers by whitespace, so a word cannot contain any.
       if (static_cast<unsigned char>(c) <= ' ') {
-        throw Error("word " + with_commas(static_cast<long long>(i + 1)) + " ('" + words_[i] +
-                    "') contains whitespace or a control character");
+        throw Error("word " + with_commas(static_cast<long long>(i + 1)) + " (" + quote(words_[i]) +
+                    ") contains whitespace or a control character");
       }
     }
     const auto [it, inserted] = index_.emplace(words_[i], static_cast<std::int32_t>(i));
     if (!inserted) {
-      throw Error("word '" + words_[i] + "' appears twice (entries " + with_commas(it->second + 1LL) + " and " +
+      throw Error("word " + quote(words_[i]) + " appears twice (entries " + with_commas(it->second + 1LL) + " and " +
                   with_commas(static_cast<long long>(i + 1)) + ")");
     }
   }
@@ -60,7 +60,7 @@ void Embeddings::check_and_index() {
     const float* row = data_.row(r);
     for (std::size_t i = 0; i < dim_; ++i) {
       if (!std::isfinite(row[i])) {
-        throw Error("value " + std::to_string(i + 1) + " of '" + words_[r] + "' is " +
+        throw Error("value " + std::to_string(i + 1) + " of " + quote(words_[r]) + " is " +
                     (std::isnan(row[i]) ? "NaN" : "infinite") + "; vectors must be finite");
       }
     }
@@ -79,7 +79,7 @@ std::int32_t Embeddings::find(std::string_view word) const {
 std::int32_t Embeddings::id(std::string_view word) const {
   const std::int32_t found = find(word);
   if (found < 0) {
-    throw Error("word '" + std::string(word) + "' is not in the vocabulary (" +
+    throw Error("word " + quote(word) + " is not in the vocabulary (" +
                 with_commas(static_cast<long long>(words_.size())) + " words)");
   }
   return found;
@@ -124,7 +124,7 @@ std::vector<Neighbour> Embeddings::nearest(const float* query, std::size_t topn,
 std::vector<Neighbour> Embeddings::most_similar(const std::vector<std::string>& positive,
                                                 const std::vector<std::string>& negative, std::size_t topn,
                                                 std::size_t restrict_to) const {
-  if (positive.empty() && negative.empty()) throw Error("most_similar needs at least one word");
+  if (positive.empty() && negative.empty()) throw Error("nearest neighbours need at least one word");
   std::vector<float> query(dim_, 0.0f);
   std::vector<std::int32_t> exclude;
   for (const auto& w : positive) exclude.push_back(id(w)), kernels::axpy(1.0f, unit_vector(exclude.back()), query.data(), dim_);
@@ -157,7 +157,7 @@ std::vector<Neighbour> Embeddings::analogy(std::string_view a, std::string_view 
 std::string Embeddings::doesnt_match(const std::vector<std::string>& words) const {
   std::vector<std::int32_t> ids;
   for (const auto& w : words) ids.push_back(id(w));
-  if (ids.size() < 2) throw Error("doesnt_match needs at least two words, got " + std::to_string(ids.size()));
+  if (ids.size() < 2) throw Error("the odd one out needs at least two words, got " + std::to_string(ids.size()));
   std::vector<float> mean(dim_, 0.0f);
   for (auto i : ids) kernels::axpy(1.0f, unit_vector(i), mean.data(), dim_);
   kernels::normalise(mean.data(), dim_);

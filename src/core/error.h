@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace embedlab {
 
@@ -14,5 +15,10 @@ class Error : public std::runtime_error {
 
 // Formats an integer with thousands separators ("18,985"), for messages.
 std::string with_commas(long long value);
+
+// User text (a word, an option value, a line of a file) as messages echo it: in single quotes,
+// control characters, NUL and invalid UTF-8 as \xNN, and cut after 60 characters with its size:
+// 'aaaa…' (5,000 bytes). Every message that repeats what a user typed or fed goes through it.
+std::string quote(std::string_view text);
 
 }  // namespace embedlab

@@ -174,13 +174,13 @@ SimilarityReport evaluate_similarity(const Embeddings& embeddings, std::istream&
     std::string a, b, score_text, extra;
     if (!(fields >> a >> b >> score_text) || (fields >> extra)) {
       throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) +
-                  ": expected 'word1<TAB>word2<TAB>score', found '" + line.substr(0, 60) + "'");
+                  ": expected 'word1<TAB>word2<TAB>score', found " + quote(line));
     }
     char* end = nullptr;
     const double score = std::strtod(score_text.c_str(), &end);
     if (end != score_text.c_str() + score_text.size() || !std::isfinite(score)) {
-      throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) + ": score '" + score_text +
-                  "' is not a finite number");
+      throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) + ": score " + quote(score_text) +
+                  " is not a finite number");
     }
     const std::int32_t ia = folded.find(a), ib = folded.find(b);
     if (ia < 0 || ib < 0) {

@@ -122,23 +122,6 @@ bool parse_count(std::string_view field, long long& value) {
   return true;
 }
 
-// A short, printable rendering of untrusted bytes for error messages.
-std::string excerpt(std::string_view bytes) {
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size() && out.size() < 40; ++i) {
-    const auto c = static_cast<unsigned char>(bytes[i]);
-    if (c >= 0x20 && c < 0x7F) {
-      out += static_cast<char>(c);
-    } else {
-      char hex[8];
-      std::snprintf(hex, sizeof(hex), "\\x%02X", c);
-      out += hex;
-    }
-  }
-  if (bytes.size() > 40) out += "...";
-  return out;
-}
-
 std::string at_line(const std::string& source, std::size_t line) {
   return source + " line " + with_commas(static_cast<long long>(line)) + ": ";
 }
@@ -153,11 +136,10 @@ void append_value(std::string_view field, std::size_t index, std::string_view wo
                   std::vector<float>& data) {
   float value;
   if (!parse_float(field, value)) {
-    throw Error(where + "'" + excerpt(field) + "' is not a number (value " + std::to_string(index + 1) + " of '" +
-                excerpt(word) + "')");
+    throw Error(where + quote(field) + " is not a number (value " + std::to_string(index + 1) + " of " + quote(word) + ")");
   }
   if (!std::isfinite(value)) {
-    throw Error(where + "value " + std::to_string(index + 1) + " of '" + excerpt(word) + "' is " +
+    throw Error(where + "value " + std::to_string(index + 1) + " of " + quote(word) + " is " +
                 (std::isnan(value) ? "NaN" : "infinite") + "; vectors must be finite");
   }
   data.push_back(value);
@@ -168,7 +150,7 @@ struct WordIndex {
   void add(const std::string& word, std::size_t where, const std::string& prefix, const char* unit) {
     const auto [it, inserted] = first_seen.emplace(word, where);
     if (!inserted) {
-      throw Error(prefix + "word '" + excerpt(word) + "' appears twice (first on " + unit + " " +
+      throw Error(prefix + "word " + quote(word) + " appears twice (first on " + unit + " " +
                   with_commas(static_cast<long long>(it->second)) + ")");
     }
   }
@@ -192,8 +174,7 @@ Embeddings parse_text(std::string_view bytes, const std::string& source, bool ha
     if (has_header && expected_count < 0) {
       long long count, header_dim;
       if (fields.size() != 2 || !parse_count(fields[0], count) || !parse_count(fields[1], header_dim)) {
-        throw Error(at_line(source, line_number) + "expected a header 'count dim' (two whole numbers), found '" +
-                    excerpt(line) + "'");
+        throw Error(at_line(source, line_number) + "expected a header 'count dim' (two whole numbers), found " + quote(line));
       }
       if (header_dim < 1 || static_cast<std::size_t>(header_dim) > kMaxDim) {
         throw Error(at_line(source, line_number) + "dimension " + std::to_string(header_dim) +
@@ -211,14 +192,14 @@ Embeddings parse_text(std::string_view bytes, const std::string& source, bool ha
     const std::string where = at_line(source, line_number);
     if (dim == 0) {  // GloVe: the first row sets the dimension
       dim = fields.size() - 1;
-      if (dim == 0) throw Error(where + "expected a word followed by numbers, found only '" + excerpt(line) + "'");
+      if (dim == 0) throw Error(where + "expected a word followed by numbers, found only " + quote(line));
       if (dim > kMaxDim) throw Error(where + "dimension " + std::to_string(dim) + " is out of range (1 to 10,000)");
     }
     if (fields.size() != dim + 1) {
-      throw Error(where + "expected " + std::to_string(dim) + " numbers after '" + excerpt(fields[0]) + "', found " +
+      throw Error(where + "expected " + std::to_string(dim) + " numbers after " + quote(fields[0]) + ", found " +
                   std::to_string(fields.size() - 1));
     }
-    if (!is_valid_utf8(fields[0])) throw Error(where + "the word '" + excerpt(fields[0]) + "' is not valid UTF-8");
+    if (!is_valid_utf8(fields[0])) throw Error(where + "the word " + quote(fields[0]) + " is not valid UTF-8");
     for (std::size_t i = 0; i < dim; ++i) append_value(fields[i + 1], i, fields[0], where, data);
     words.emplace_back(fields[0]);
     index.add(words.back(), line_number, where, "line");
@@ -241,7 +222,7 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
   split_fields(header, fields);
   long long count, header_dim;
   if (fields.size() != 2 || !parse_count(fields[0], count) || !parse_count(fields[1], header_dim)) {
-    throw Error(at_line(source, 1) + "expected a header 'count dim' (two whole numbers), found '" + excerpt(header) + "'");
+    throw Error(at_line(source, 1) + "expected a header 'count dim' (two whole numbers), found " + quote(header));
   }
   if (header_dim < 1 || static_cast<std::size_t>(header_dim) > kMaxDim) {
     throw Error(at_line(source, 1) + "dimension " + std::to_string(header_dim) + " is out of range (1 to 10,000)");
@@ -268,18 +249,18 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
     const std::string_view word = bytes.substr(pos, space - pos);
     const std::string prefix = source + " " + vector_name + ": ";
     if (word.empty() || word.size() > 1000 || !is_valid_utf8(word) || word.find('\0') != std::string_view::npos) {
-      throw Error(prefix + "expected a UTF-8 word followed by a space, found '" + excerpt(word) + "'");
+      throw Error(prefix + "expected a UTF-8 word followed by a space, found " + quote(word));
     }
     pos = space + 1;
     if (bytes.size() - pos < row_bytes) {
-      throw Error(source + " is truncated: it ends inside the vector of '" + excerpt(word) + "' (" + vector_name + ")");
+      throw Error(source + " is truncated: it ends inside the vector of " + quote(word) + " (" + vector_name + ")");
     }
     float* row = data.row(static_cast<std::size_t>(v));
     std::memcpy(row, bytes.data() + pos, row_bytes);
     pos += row_bytes;
     for (std::size_t i = 0; i < dim; ++i) {
       if (!std::isfinite(row[i])) {
-        throw Error(prefix + "value " + std::to_string(i + 1) + " of '" + excerpt(word) + "' is " +
+        throw Error(prefix + "value " + std::to_string(i + 1) + " of " + quote(word) + " is " +
                     (std::isnan(row[i]) ? "NaN" : "infinite") + "; vectors must be finite");
       }
     }
@@ -338,8 +319,7 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
   }
   throw Error(at_line(source, line_number) +
               "not a vectors file: expected a header 'count dim' (word2vec, fastText .vec) or a word followed by "
-              "numbers (GloVe), found '" +
-              excerpt(header) + "'");
+              "numbers (GloVe), found " + quote(header));
 }
 
 Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {

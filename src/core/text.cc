@@ -184,4 +184,44 @@ void tokenize_line(std::string_view line, const TokenizerOptions& options, std::
   flush();
 }
 
+std::string quote(std::string_view text) {
+  constexpr std::size_t kMaxCharacters = 60;
+  std::string out = "'";
+  std::size_t characters = 0, pos = 0;
+  while (pos < text.size() && characters < kMaxCharacters) {
+    char32_t cp;
+    const std::size_t n = decode(text, pos, cp);
+    if (n == 0 || cp < 0x20 || cp == 0x7F) {
+      static const char kHex[] = "0123456789ABCDEF";
+      const auto byte = static_cast<unsigned char>(text[pos]);
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 15];
+      pos += 1;
+    } else {
+      out.append(text.substr(pos, n));
+      pos += n;
+    }
+    ++characters;
+  }
+  if (pos == text.size()) return out + "'";
+  return out + "\u2026' (" + with_commas(static_cast<long long>(text.size())) + " bytes)";
+}
+
+void write_tokens(std::istream& in, std::ostream& out, const TokenizerOptions& options, const std::string& source) {
+  std::string line, joined;
+  std::vector<std::string> tokens;
+  std::size_t line_number = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    tokenize_line(line_number == 1 ? skip_bom(line) : std::string_view(line), options, line_number, source, tokens);
+    joined.clear();
+    for (const auto& token : tokens) {
+      if (!joined.empty()) joined += ' ';
+      joined += token;
+    }
+    out << joined << '\n';
+  }
+}
+
 }  // namespace embedlab

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <istream>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -33,5 +35,9 @@ std::string lowercase_word(std::string_view word);
 
 // True when `text` is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
+
+// Writes `in` as training sees it: one line per input line (a leading byte-order mark skipped), its
+// tokens separated by single spaces. `source` names the input in error messages.
+void write_tokens(std::istream& in, std::ostream& out, const TokenizerOptions& options, const std::string& source);
 
 }  // namespace embedlab

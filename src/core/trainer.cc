@@ -18,34 +18,6 @@ double ms_since(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-void require(bool ok, const std::string& message) {
-  if (!ok) throw Error(message);
-}
-
-}  // namespace
-
-void validate(const TrainOptions& o) {
-  require(o.dim >= 1 && o.dim <= 10000, "dim must be between 1 and 10,000, got " + std::to_string(o.dim));
-  require(o.window >= 1 && o.window <= 1000, "window must be between 1 and 1,000, got " + std::to_string(o.window));
-  require(o.negative >= 0 && o.negative <= 1000,
-          "negative must be between 0 and 1,000, got " + std::to_string(o.negative));
-  require(o.loss != LossKind::kNegativeSampling || o.negative >= 1,
-          "negative sampling needs negative >= 1 (or choose the hierarchical softmax loss)");
-  require(o.epochs >= 1 && o.epochs <= 10000, "epochs must be between 1 and 10,000, got " + std::to_string(o.epochs));
-  require(std::isfinite(o.sample) && o.sample >= 0.0 && o.sample < 1.0,
-          "sample must be 0 (off) or a small positive threshold such as 1e-3, got " + std::to_string(o.sample));
-  require(std::isfinite(o.learning_rate) && o.learning_rate >= 0.0 && o.learning_rate <= 10.0,
-          "learning rate must be between 0 and 10 (0 = default), got " + std::to_string(o.learning_rate));
-  require(o.threads >= 1 && o.threads <= 256, "threads must be between 1 and 256, got " + std::to_string(o.threads));
-}
-
-double starting_learning_rate(const TrainOptions& o) {
-  if (o.learning_rate > 0.0) return o.learning_rate;
-  return o.model == ModelKind::kCbow ? 0.05 : 0.025;
-}
-
-namespace {
-
 std::string exact_number(double value) {
   char buffer[32];
   std::snprintf(buffer, sizeof(buffer), "%.17g", value);

@@ -14,29 +14,10 @@
 #include "core/loss.h"
 #include "core/model.h"
 #include "core/objective.h"
+#include "core/options.h"
 #include "core/training_loop.h"
 
 namespace embedlab {
-
-enum class ModelKind { kCbow, kSkipGram };
-
-struct TrainOptions {
-  ModelKind model = ModelKind::kCbow;
-  LossKind loss = LossKind::kNegativeSampling;
-  int dim = 100;
-  int window = 5;                // maximum context radius; each position draws 1..window
-  int negative = 5;              // negative samples per example (negative sampling only)
-  int epochs = 5;
-  double sample = 1e-3;          // subsampling threshold; 0 disables it
-  double learning_rate = 0.0;    // starting rate; 0 = word2vec's default (0.05 CBOW, 0.025 skip-gram)
-  int threads = 1;               // 1 = deterministic inline path
-  std::uint64_t seed = 1;
-};
-
-// Throws Error naming the first unusable parameter.
-void validate(const TrainOptions& options);
-// The starting learning rate `options` implies.
-double starting_learning_rate(const TrainOptions& options);
 
 // The options as the name -> value strings a model keeps ("dim" -> "100"), in a fixed order.
 Settings describe_options(const TrainOptions& options);

@@ -18,7 +18,7 @@ Model make_word2vec_model(std::shared_ptr<const Tokenizer> tokenizer, std::size_
   if (matrix_bytes > limit) {
     throw Error("the model would need " + with_commas(static_cast<long long>(matrix_bytes / 1e6)) + " MB (" +
                 with_commas(static_cast<long long>(words)) + " words x " + std::to_string(dim) +
-                " dimensions x 2 matrices); lower dim, raise min_count or set a maximum vocabulary size");
+                " dimensions x 2 matrices); lower dim, raise min count or set a maximum vocabulary size");
   }
   Matrix input(words, dim);
   Rng rng(seed ^ 0x5DEECE66Dull);

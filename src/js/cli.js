@@ -1,148 +1,44 @@
 #!/usr/bin/env node
-// `npx embedlab`: the native CLI's verbs and flags, running the WebAssembly core in Node.
+// `npx embedlab`: the native CLI (src/cli) on the WebAssembly core. The core parses the command line
+// and writes the help (src/core/command_line.cc), for both CLIs; this file reads and writes files,
+// calls the JS API and prints results exactly as the native CLI does (tests/js/cli-parity.test.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
 import { init } from './index.js';
+import { rawModule } from './embedlab.js';
 
-const HELP = {
-  main: `embedlab (WebAssembly build): train and explore word embeddings
-
-usage: embedlab VERB [arguments] (embedlab VERB --help for details)
-
-  train         train vectors on a text corpus (CBOW or skip-gram)
-  similar       nearest neighbours of a word (or of a sum of words)
-  analogy       A - B + C, e.g. king man woman
-  similarity    cosine similarity of two words
-  doesnt-match  the odd one out among several words
-  eval          analogy accuracy (questions-words) or word-pair similarity (Spearman)
-  convert       word2vec text <-> binary, Embedding Projector TSV
-`,
-  train: `usage: embedlab train --input corpus.txt --output vectors.vec [options]
-
-Trains word vectors (word2vec: CBOW or skip-gram) on a text file, one sentence per line.
-
-  --input FILE         UTF-8 text (required)
-  --output FILE        where to write the vectors (required); word2vec text unless --binary
-  --binary             write word2vec binary instead of text
-  --model cbow|skipgram   (cbow)
-  --loss ns|hs         negative sampling or hierarchical softmax (ns)
-  --dim N              vector size, 1..10000 (100)
-  --window N           maximum context radius (5)
-  --negative N         negative samples per example (5)
-  --epochs N           passes over the corpus (5)
-  --min-count N        drop words seen fewer times (5)
-  --max-vocab N        keep only the N most frequent words (0 = all)
-  --sample T           subsampling threshold, 0 = off (1e-3)
-  --alpha R            starting learning rate (0.05 cbow, 0.025 skipgram)
-  --threads N          training threads (1 = deterministic for a given seed)
-  --seed N             random seed (1)
-  --precision N        significant digits in text output (6)
-  --keep-case          do not lowercase
-  --keep-punctuation   do not strip leading/trailing punctuation from tokens
-  --invalid-utf8 replace|reject   what to do with invalid UTF-8 (replace with U+FFFD)
-  --quiet              no progress bar
-`,
-  similar: `usage: embedlab similar VECTORS WORD [WORD ...] [--minus WORD,WORD] [--top N] [--restrict N]
-
-Nearest neighbours by cosine similarity of the sum of the given words (minus --minus ones).
-`,
-  analogy: `usage: embedlab analogy VECTORS A B C [--top N] [--method add|mul] [--restrict N]
-
-Words closest to A - B + C (for example: king man woman -> queen), excluding A, B and C.
-`,
-  similarity: 'usage: embedlab similarity VECTORS WORD1 WORD2\n\nCosine similarity of two words.\n',
-  'doesnt-match': 'usage: embedlab doesnt-match VECTORS WORD WORD [WORD ...]\n\nThe word that fits least with the others.\n',
-  eval: `usage: embedlab eval VECTORS FILE [--restrict N] [--method add|mul] [--pairs]
-
-Analogy accuracy on a questions-words file, per section with coverage (--restrict 30000 by default),
-or the Spearman correlation for 'word1<TAB>word2<TAB>score' lines (detected, or forced with --pairs).
-`,
-  convert: `usage: embedlab convert INPUT OUTPUT [--to text|binary|projector] [--precision N]
-
-Converts vectors between formats; --to projector writes OUTPUT/vectors.tsv and OUTPUT/metadata.tsv.
-`,
+// What the C library's strerror() says, so both CLIs word file errors alike.
+const SYSTEM_ERRORS = {
+  ENOENT: 'No such file or directory', EACCES: 'Permission denied', EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory', ENOSPC: 'No space left on device', EROFS: 'Read-only file system',
 };
-
-const VERBS = {
-  train: { values: ['input', 'output', 'model', 'loss', 'dim', 'window', 'negative', 'epochs', 'min-count', 'max-vocab',
-    'sample', 'alpha', 'threads', 'seed', 'precision', 'invalid-utf8'], flags: ['binary', 'quiet', 'keep-case', 'keep-punctuation'] },
-  similar: { values: ['top', 'restrict', 'minus'], flags: [] },
-  analogy: { values: ['top', 'method', 'restrict'], flags: [] },
-  similarity: { values: [], flags: [] },
-  'doesnt-match': { values: [], flags: [] },
-  eval: { values: ['restrict', 'method'], flags: ['pairs'] },
-  convert: { values: ['to', 'precision'], flags: [] },
-};
-
-class UsageError extends Error {}
-
-function parse(verb, argv) {
-  const spec = VERBS[verb];
-  const args = { positional: [], values: {}, flags: new Set() };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a.length > 2 && a.startsWith('--')) {
-      let [name, value] = a.slice(2).split(/=(.*)/s);
-      if (spec.flags.includes(name)) {
-        if (value !== undefined) throw new UsageError(`option --${name} takes no value`);
-        args.flags.add(name);
-      } else if (spec.values.includes(name)) {
-        if (value === undefined) {
-          if (i + 1 >= argv.length) throw new UsageError(`option --${name} needs a value`);
-          value = argv[++i];
-        }
-        args.values[name] = value;
-      } else {
-        throw new UsageError(`unknown option '${a}' for '${verb}' (see: embedlab ${verb} --help)`);
-      }
-    } else {
-      args.positional.push(a);
-    }
-  }
-  return args;
-}
-
-function int(args, name, fallback) {
-  const v = args.values[name];
-  if (v === undefined) return fallback;
-  if (!/^-?\d+$/.test(v)) throw new UsageError(`--${name} expects a whole number, got '${v}'`);
-  return Number(v);
-}
-
-function num(args, name, fallback) {
-  const v = args.values[name];
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got '${v}'`);
-  return n;
-}
-
-function need(args, count, usage) {
-  if (args.positional.length < count) throw new UsageError(`missing arguments; usage: ${usage}`);
-}
+const systemMessage = (error) => SYSTEM_ERRORS[error.code] ?? error.message;
 
 function readFile(file) {
   try {
     return fs.readFileSync(file);
   } catch (error) {
-    throw new Error(`cannot open '${file}': ${error.code === 'ENOENT' ? 'No such file or directory' : error.message}`);
+    throw new Error(`cannot open '${file}': ${systemMessage(error)}`);
   }
 }
 
 // Writes through a temporary file, so a failed write never clobbers `file`.
 function writeFile(file, bytes) {
   const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, bytes);
+  try {
+    fs.writeFileSync(tmp, bytes);
+  } catch (error) {
+    throw new Error(`cannot write '${file}': ${systemMessage(error)}`);
+  }
   fs.renameSync(tmp, file);
 }
 
-async function loadModel(el, file) {
-  return el.load(readFile(file), { name: file });
-}
+// `text` padded to `width` characters.
+const padded = (text, width) => text + ' '.repeat(Math.max(0, width - [...text].length));
 
 function printNeighbours(neighbours) {
   neighbours.forEach(({ word, similarity }, i) => {
-    process.stdout.write(`${String(i + 1).padStart(3)}  ${word.padEnd(24)} ${similarity.toFixed(4)}\n`);
+    process.stdout.write(`${String(i + 1).padStart(3)}  ${padded(word, 24)} ${similarity.toFixed(4)}\n`);
   });
 }
 
@@ -166,156 +62,132 @@ function progressBar(p, epochs) {
     `  loss ${p.averageLoss.toFixed(4)}  lr ${p.learningRate.toFixed(5)}  ETA ${clock(p.etaSeconds)}`;
 }
 
-async function train(el, args) {
-  if (!args.values.input || !args.values.output) throw new UsageError('train needs --input and --output (see: embedlab train --help)');
-  const options = {
-    model: args.values.model === 'skip-gram' || args.values.model === 'sg' ? 'skipgram' : (args.values.model ?? 'cbow'),
-    loss: args.values.loss ?? 'ns',
-    dim: int(args, 'dim', 100),
-    window: int(args, 'window', 5),
-    negative: args.values.negative === undefined ? undefined : int(args, 'negative'),
-    epochs: int(args, 'epochs', 5),
-    minCount: int(args, 'min-count', 5),
-    maxVocabulary: int(args, 'max-vocab', 0),
-    sample: num(args, 'sample', 1e-3),
-    learningRate: num(args, 'alpha', 0),
-    threads: int(args, 'threads', 1),
-    seed: int(args, 'seed', 1),
-    lowercase: !args.flags.has('keep-case'),
-    stripPunctuation: !args.flags.has('keep-punctuation'),
-    invalidUtf8: args.values['invalid-utf8'] ?? 'replace',
-  };
-  const precision = int(args, 'precision', 6);
-  if (precision < 1 || precision > 9) throw new UsageError('--precision must be between 1 and 9');
+const count = (n) => n.toLocaleString('en-US');
+
+async function train(el, { input, output, binary, precision, quiet, ...options }) {
   try { // fail now, not after a long training run, when the output cannot be written
-    fs.writeFileSync(`${args.values.output}.tmp`, '');
-    fs.rmSync(`${args.values.output}.tmp`);
+    fs.writeFileSync(`${output}.tmp`, '');
+    fs.rmSync(`${output}.tmp`);
   } catch (error) {
-    throw new Error(`cannot write '${args.values.output}': ${error.code === 'ENOENT' ? 'No such file or directory' : error.message}`);
+    throw new Error(`cannot write '${output}': ${systemMessage(error)}`);
   }
-  const quiet = args.flags.has('quiet');
+  const text = readFile(input);
   const tty = process.stderr.isTTY;
   let lastDecile = -1;
-  let last = null;
-  const text = readFile(args.values.input);
+  let reported = false;
   const controller = new AbortController();
-  process.once('SIGINT', () => controller.abort());
-  const model = await el.train(text, {
-    ...options,
-    signal: controller.signal,
-    onProgress: (p) => {
-      last = p;
-      if (quiet) return;
-      const line = progressBar(p, options.epochs);
-      if (tty) {
-        process.stderr.write(`\r${line}`);
-      } else if (Math.floor(p.fraction * 10) !== lastDecile || p.finished) {
-        lastDecile = Math.floor(p.fraction * 10);
-        process.stderr.write(`${line}\n`);
-      }
-    },
-  });
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt); // a second Ctrl-C kills, as in the native CLI
+  let model;
   try {
-    if (!quiet && tty) process.stderr.write('\n');
-    writeFile(args.values.output, args.flags.has('binary') ? model.save('word2vec-binary') : model.save('word2vec-text', { precision }));
+    model = await el.train(text, {
+      ...options,
+      name: input,
+      signal: controller.signal,
+      onProgress: (p) => {
+        if (quiet) return;
+        if (!reported) {
+          process.stderr.write(`read ${input}: ${count(p.lines)} lines, ${count(p.tokens)} tokens, ${count(p.vocabularySize)} ` +
+            `words (min-count ${options.minCount}); kernels: ${el.isa}\n`);
+          reported = true;
+        }
+        const line = progressBar(p, options.epochs);
+        if (tty) {
+          process.stderr.write(`\r${line}`);
+        } else if (Math.floor(p.fraction * 10) !== lastDecile || p.finished) {
+          lastDecile = Math.floor(p.fraction * 10);
+          process.stderr.write(`${line}\n`);
+        }
+      },
+    });
+  } finally {
+    process.off('SIGINT', interrupt);
+    if (reported && tty) process.stderr.write('\n');
+  }
+  try {
+    writeFile(output, binary ? model.save('word2vec-binary') : model.save('word2vec-text', { precision }));
     if (!quiet) {
       const t = model.training;
-      process.stderr.write(`trained ${t.vocabularySize.toLocaleString('en-US')} x ${model.dim} in ${(t.elapsedMs / 1000).toFixed(2)} s ` +
-        `(${rate(t.wordsPerSecond)} words/s, ${rate(t.wordsPerSecond / t.threads)} words/s/thread; ${el.variant === 'mt' ? 'wasm pthreads' : 'wasm'}, ${el.isa}); ` +
-        `wrote ${args.values.output}\n`);
+      process.stderr.write(`trained ${count(t.vocabularySize)} x ${model.dim} in ${(t.elapsedMs / 1000).toFixed(2)} s ` +
+        `(${rate(t.wordsPerSecond)} words/s, ${rate(t.wordsPerSecond / t.threads)} words/s/thread); wrote ${output}\n`);
     }
   } finally {
     model.dispose();
   }
-  void last;
 }
 
-async function run(argv) {
-  const verb = argv[0];
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    (verb ? process.stdout : process.stderr).write(HELP.main);
-    return verb ? 0 : 2;
-  }
-  if (verb === '--version') {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-    const el = await init();
-    process.stdout.write(`embedlab ${pkg.version} (WebAssembly ${el.variant === 'mt' ? 'pthreads' : 'single-threaded'}, kernels: ${el.isa})\n`);
-    return 0;
-  }
-  if (!VERBS[verb]) throw new UsageError(`unknown verb '${verb}' (see: embedlab --help)`);
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(HELP[verb]);
-    return 0;
-  }
-  const args = parse(verb, argv.slice(1));
-  const el = await init();
-  const top = () => int(args, 'top', 10);
-  const restrict = (fallback) => int(args, 'restrict', fallback);
-  const method = () => {
-    const m = args.values.method ?? 'add';
-    if (m !== 'add' && m !== 'mul') throw new UsageError(`--method must be 'add' or 'mul', got '${m}'`);
-    return m === 'mul' ? '3cosmul' : '3cosadd';
-  };
-  if (verb === 'train') {
-    await train(el, args);
-    return 0;
-  }
-  need(args, verb === 'similar' ? 2 : verb === 'analogy' ? 4 : verb === 'similarity' ? 3 : verb === 'doesnt-match' ? 3 : 2,
-    HELP[verb].split('\n')[0].replace('usage: ', ''));
-  const model = await loadModel(el, args.positional[0]);
-  try {
-    const words = args.positional.slice(1);
-    switch (verb) {
-      case 'similar': {
-        const minus = (args.values.minus ?? '').split(',').filter(Boolean);
-        printNeighbours(model.mostSimilar({ positive: words, negative: minus }, { topn: top(), restrict: restrict(0) }));
-        break;
-      }
-      case 'analogy':
-        printNeighbours(model.analogy(words[1], words[0], words[2], { method: method(), topn: top(), restrict: restrict(0) }));
-        break;
-      case 'similarity':
-        process.stdout.write(`${model.similarity(words[0], words[1]).toFixed(4)}\n`);
-        break;
-      case 'doesnt-match':
-        process.stdout.write(`${model.doesntMatch(words)}\n`);
-        break;
-      case 'eval': {
-        const text = readFile(words[0]).toString('utf8');
-        const firstLine = text.split('\n').find((l) => l.trim() && !l.startsWith('#')) ?? '';
-        if (args.flags.has('pairs') || (!firstLine.startsWith(':') && firstLine.includes('\t'))) {
-          const r = model.evaluateSimilarity(text);
-          process.stdout.write(`spearman ${r.spearman.toFixed(4)}  pairs ${r.pairs}  oov ${r.oovPairs}\n`);
-          break;
-        }
-        const r = model.evaluateAnalogies(text, { restrict: restrict(30000), method: method() });
-        const row = (s) => process.stdout.write(`${s.name.padEnd(28)} ${(100 * s.accuracy).toFixed(2).padStart(6)}%  ` +
-          `${String(s.correct).padStart(6)} / ${String(s.answered).padEnd(6)} coverage ${(100 * s.coverage).toFixed(2).padStart(6)}%\n`);
-        r.sections.forEach(row);
-        process.stdout.write('\n');
-        [r.semantic, r.syntactic, r.total].forEach(row);
-        break;
-      }
-      case 'convert': {
-        const to = args.values.to ?? 'text';
-        const precision = int(args, 'precision', 6);
-        const out = args.positional[1];
-        if (to === 'text') writeFile(out, model.save('word2vec-text', { precision }));
-        else if (to === 'binary') writeFile(out, model.save('word2vec-binary'));
-        else if (to === 'projector') {
-          const { vectors, metadata } = model.save('projector-tsv', { precision });
-          fs.mkdirSync(out, { recursive: true });
-          writeFile(path.join(out, 'vectors.tsv'), vectors);
-          writeFile(path.join(out, 'metadata.tsv'), metadata);
-        } else throw new UsageError(`--to must be 'text', 'binary' or 'projector', got '${to}'`);
-        process.stderr.write(`wrote ${out} (${model.size.toLocaleString('en-US')} words x ${model.dim})\n`);
-        break;
-      }
-      default:
-        break;
+// A word-pairs file: its first line that is not empty or a '#' comment has a tab and is no ': section'.
+function looksLikePairs(text) {
+  const first = text.split('\n').find((line) => line !== '' && !line.startsWith('#')) ?? '';
+  return !first.startsWith(':') && first.includes('\t');
+}
+
+// The verbs other than train: they load VECTORS (the first argument), then query or convert it.
+const QUERIES = {
+  similar(model, words, o) {
+    printNeighbours(model.mostSimilar({ positive: words, negative: o.minus }, { topn: o.topn, restrict: o.restrict }));
+  },
+  analogy(model, [a, b, c], o) {
+    // A - B + C is "B is to A as C is to ?".
+    printNeighbours(model.analogy(b, a, c, { method: o.method, topn: o.topn, restrict: o.restrict }));
+  },
+  similarity(model, [a, b]) {
+    process.stdout.write(`${model.similarity(a, b).toFixed(4)}\n`);
+  },
+  'doesnt-match'(model, words) {
+    process.stdout.write(`${model.doesntMatch(words)}\n`);
+  },
+  eval(model, [file], o) {
+    const text = readFile(file).toString('utf8');
+    if (o.pairs || looksLikePairs(text)) {
+      const r = model.evaluateSimilarity(text, { name: file });
+      process.stdout.write(`spearman ${r.spearman.toFixed(4)}  pairs ${r.pairs}  oov ${r.oovPairs}\n`);
+      return;
     }
-  } finally {
-    model.dispose();
+    const r = model.evaluateAnalogies(text, { restrict: o.restrict, method: o.method, name: file });
+    const row = (s) => process.stdout.write(`${padded(s.name, 28)} ${(100 * s.accuracy).toFixed(2).padStart(6)}%  ` +
+      `${String(s.correct).padStart(6)} / ${String(s.answered).padEnd(6)} coverage ${(100 * s.coverage).toFixed(2).padStart(6)}%\n`);
+    r.sections.forEach(row);
+    process.stdout.write('\n');
+    [r.semantic, r.syntactic, r.total].forEach(row);
+  },
+  convert(model, [out], o) {
+    if (o.format === 'projector-tsv') {
+      const { vectors, metadata } = model.save(o.format, { precision: o.precision });
+      try {
+        fs.mkdirSync(out, { recursive: true });
+      } catch (error) {
+        throw new Error(`cannot create folder '${out}': ${systemMessage(error)}`);
+      }
+      writeFile(path.join(out, 'vectors.tsv'), vectors);
+      writeFile(path.join(out, 'metadata.tsv'), metadata);
+    } else {
+      writeFile(out, model.save(o.format, { precision: o.precision }));
+    }
+    process.stderr.write(`wrote ${out} (${count(model.size)} words x ${model.dim})\n`);
+  },
+};
+
+async function run(argv) {
+  const el = await init();
+  const command = rawModule(el).Library.parseCommandLine(argv);
+  if (command.action === 'print') {
+    process[command.stream].write(command.text);
+    return command.exitCode;
+  }
+  const { verb, arguments: args, options } = command;
+  if (verb === 'train') {
+    await train(el, options);
+  } else if (verb === 'tokenize') {
+    const { lowercase, stripPunctuation, invalidUtf8 } = options;
+    writeFile(args[1], el.tokenize(readFile(args[0]), { lowercase, stripPunctuation, invalidUtf8, name: args[0] }));
+  } else {
+    const model = el.load(readFile(args[0]), { name: args[0] });
+    try {
+      QUERIES[verb](model, args.slice(1), options);
+    } finally {
+      model.dispose();
+    }
   }
   return 0;
 }

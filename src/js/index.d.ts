@@ -25,11 +25,26 @@ export interface TrainProgress {
   etaSeconds: number;
   elapsedMs: number;
   vocabularySize: number;
+  /** Tokens of the corpus (after minCount), and its lines. */
+  tokens: number;
+  lines: number;
   finished: boolean;
   cancelled: boolean;
 }
 
-export interface TrainOptions {
+/** How train() splits text into tokens; tokenize() shows the result. */
+export interface TokenizeOptions {
+  /** Lowercase tokens (true). */
+  lowercase?: boolean;
+  /** Strip leading/trailing punctuation from tokens (true). */
+  stripPunctuation?: boolean;
+  /** Invalid UTF-8 in byte input: replace with U+FFFD (default) or reject with the line number. */
+  invalidUtf8?: 'replace' | 'reject';
+  /** Names the text in error messages ('corpus' for train(), 'text' for tokenize()). */
+  name?: string;
+}
+
+export interface TrainOptions extends TokenizeOptions {
   /** 'cbow' (default) or 'skipgram'. */
   model?: 'cbow' | 'skipgram';
   /** Negative sampling ('ns', default) or hierarchical softmax ('hs'). */
@@ -38,7 +53,7 @@ export interface TrainOptions {
   dim?: number;
   /** Maximum context radius (5). */
   window?: number;
-  /** Negative samples per example (5; 0 allowed with loss 'hs'). */
+  /** Negative samples per example (5; with loss 'hs' the default is 0, the only place 0 is allowed). */
   negative?: number;
   /** Passes over the corpus (5). */
   epochs?: number;
@@ -54,12 +69,6 @@ export interface TrainOptions {
   threads?: number;
   /** Random seed (1). One thread + the same seed gives identical vectors. */
   seed?: number;
-  /** Lowercase tokens (true). */
-  lowercase?: boolean;
-  /** Strip leading/trailing punctuation from tokens (true). */
-  stripPunctuation?: boolean;
-  /** Invalid UTF-8 in byte input: replace with U+FFFD (default) or reject with the line number. */
-  invalidUtf8?: 'replace' | 'reject';
   /** Milliseconds of training between progress reports and abort checks (50). */
   sliceMs?: number;
   onProgress?: (progress: TrainProgress) => void;
@@ -118,7 +127,26 @@ export interface SimilarityReport {
   oovPairs: number;
 }
 
+export interface EvaluateOptions {
+  /** Use only the N most frequent words; 0 = all (30000). */
+  restrict?: number;
+  /** '3cosadd' (default) or '3cosmul'. */
+  method?: '3cosadd' | '3cosmul';
+  name?: string;
+}
+
+
 export type SaveFormat = 'word2vec-text' | 'word2vec-binary' | 'projector-tsv';
+
+export interface SaveOptions {
+  /** Significant digits of each number in word2vec text and projector TSV (6). */
+  precision?: number;
+}
+
+export interface SimilarityOptions {
+  /** Names the pairs in error messages ('pairs'). */
+  name?: string;
+}
 
 /** Word vectors and the queries users run on them. Owns wasm memory: call dispose(). */
 export declare class Model {
@@ -146,8 +174,8 @@ export declare class Model {
   analogy(a: string, b: string, c: string, options?: AnalogyOptions): Neighbour[];
   /** The word that fits least with the others. */
   doesntMatch(words: string[]): string;
-  save(format?: 'word2vec-text' | 'word2vec-binary', options?: { precision?: number }): Uint8Array;
-  save(format: 'projector-tsv', options?: { precision?: number }): { vectors: Uint8Array; metadata: Uint8Array };
+  save(format?: 'word2vec-text' | 'word2vec-binary', options?: SaveOptions): Uint8Array;
+  save(format: 'projector-tsv', options?: SaveOptions): { vectors: Uint8Array; metadata: Uint8Array };
   /**
    * A 2-D PCA map of the `count` most frequent words; `include` places other known words on the same
    * axes (appended after the first `count` points, listed in extraWords).
@@ -158,15 +186,22 @@ export declare class Model {
     extraWords: string[];
     explainedVariance: [number, number];
   };
-  /** Accuracy on questions-words text; restrict defaults to 30000. */
-  evaluateAnalogies(questions: string, options?: { restrict?: number; method?: '3cosadd' | '3cosmul' }): AnalogyReport;
-  /** Spearman correlation with 'word1<TAB>word2<TAB>score' lines. */
-  evaluateSimilarity(pairs: string): SimilarityReport;
+  /** Accuracy on questions-words text; restrict defaults to 30000; `name` names it in errors. */
+  evaluateAnalogies(questions: string, options?: EvaluateOptions): AnalogyReport;
+  /** Spearman correlation with 'word1<TAB>word2<TAB>score' lines; `name` names them in errors. */
+  evaluateSimilarity(pairs: string, options?: SimilarityOptions): SimilarityReport;
   /** Frees the wasm memory; later calls throw. Safe to call twice. */
   dispose(): void;
 }
 
 export type VectorsFormat = 'auto' | 'word2vec-text' | 'word2vec-binary' | 'glove';
+
+export interface LoadOptions {
+  /** The format of the bytes ('auto': detected). */
+  format?: VectorsFormat;
+  /** Names the vectors in error messages ('vectors'). */
+  name?: string;
+}
 
 /** An initialised WebAssembly module. */
 export declare class Embedlab {
@@ -185,13 +220,15 @@ export declare class Embedlab {
   /** Trains in a Web Worker (browsers); the vectors are transferred back. */
   trainInWorker(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions): Promise<Model>;
   /** model.evaluateAnalogies() run in the worker (browsers), so the page stays responsive. */
-  evaluateInWorker(model: Model, questions: string, options?: { restrict?: number; method?: '3cosadd' | '3cosmul' }): Promise<AnalogyReport>;
+  evaluateInWorker(model: Model, questions: string, options?: EvaluateOptions): Promise<AnalogyReport>;
   /** Stops the training worker. */
   closeWorker(): void;
   /** Loads word2vec text/binary, GloVe or fastText .vec bytes (format detected). */
-  load(bytes: Uint8Array | ArrayBuffer | string, options?: { format?: VectorsFormat; name?: string }): Model;
+  load(bytes: Uint8Array | ArrayBuffer | string, options?: LoadOptions): Model;
   /** Wraps row-major vectors made elsewhere. */
   fromVectors(words: string[], dim: number, data: Float32Array): Model;
+  /** `text` as train() tokenizes it: one line per input line, tokens separated by single spaces. */
+  tokenize(text: string | Uint8Array | ArrayBuffer, options?: TokenizeOptions): string;
 }
 
 /** Loads the module once (memoised). Threads are used where available unless `threads: false`. */

@@ -136,7 +136,7 @@ TEST_F(Cli, TrainWritesVectorsThatLoadAndKnowThePlantedAnalogy) {
   const CliResult r = run_cli("train --input " + quoted(corpus) + " --output " + quoted(vectors) + kSmallTraining);
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // Progress goes to stderr: the summary lines.
-  EXPECT_TRUE(contains(r.output, "47 words kept")) << r.output;
+  EXPECT_TRUE(contains(r.output, "47 words (min-count 1); kernels: ")) << r.output;
   EXPECT_TRUE(contains(r.output, "trained 47 x 20")) << r.output;
   EXPECT_FALSE(fs::exists(dir_ / "vectors.vec.tmp"));
 
@@ -293,7 +293,7 @@ TEST_F(Cli, EmptyCorpusIsAnError) {
 TEST_F(Cli, CorpusEmptiedByMinCountIsAnError) {
   const fs::path corpus = write("few.txt", "the cat sat on the mat\n");
   expect_clean_error("train --input " + quoted(corpus) + " --output " + quoted(dir_ / "v.vec") + " --min-count 5",
-                     "no word occurs at least min_count=5 times");
+                     "no word occurs at least 5 times, the min count");
   EXPECT_FALSE(fs::exists(dir_ / "v.vec"));
 }
 
@@ -310,7 +310,9 @@ TEST_F(Cli, BadTrainingOptionsAreErrorsNamingTheOption) {
   expect_clean_error(base + "--model lstm", "--model must be 'cbow' or 'skipgram'");
   expect_clean_error(base + "--loss softmax", "--loss must be 'ns' or 'hs'");
   expect_clean_error(base + "--dim", "option --dim needs a value");
-  expect_clean_error("train --input " + quoted(corpus), "train needs --input and --output");
+  expect_clean_error("train --input " + quoted(corpus), "train needs --output");
+  expect_clean_error("train", "train needs --input and --output");
+  expect_clean_error(base + "--alpha -1", "--alpha must be between 0 and 10, got -1");
   EXPECT_FALSE(fs::exists(dir_ / "v.vec"));
 }
 
@@ -343,6 +345,37 @@ TEST_F(Cli, MissingArgumentsAreErrors) {
   expect_clean_error("analogy " + quoted(dir_ / "v.vec") + " king man", "missing arguments");
 }
 
+TEST_F(Cli, AlphaZeroMeansTheDefaultLearningRate) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(300, 5));
+  const std::string base = "train --quiet --input " + quoted(corpus) + kSmallTraining;
+  ASSERT_EQ(run_cli(base + " --output " + quoted(dir_ / "default.vec")).exit_code, 0);
+  const CliResult r = run_cli(base + " --alpha 0 --output " + quoted(dir_ / "zero.vec"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(read_bytes(dir_ / "zero.vec"), read_bytes(dir_ / "default.vec"));
+}
+
+TEST_F(Cli, TokenizeWritesTheTokensTrainingSees) {
+  const fs::path input = write("mixed.txt", "\xEF\xBB\xBFThe King, the QUEEN!\n\n  \"Hello\"   world...\n");
+  const fs::path output = dir_ / "mixed.tok";
+  const CliResult r = run_cli("tokenize " + quoted(input) + " " + quoted(output));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "");
+  EXPECT_EQ(read_bytes(output), "the king the queen\n\nhello world\n");
+  ASSERT_EQ(run_cli("tokenize --keep-case --keep-punctuation " + quoted(input) + " " + quoted(output)).exit_code, 0);
+  EXPECT_EQ(read_bytes(output), "The King, the QUEEN!\n\n\"Hello\" world...\n");
+  const char kBinary[] = "fine\nbad \0 byte\n";
+  const fs::path binary = write("binary.txt", std::string(kBinary, sizeof(kBinary) - 1));
+  expect_clean_error("tokenize " + quoted(binary) + " " + quoted(dir_ / "never.tok"), "binary.txt line 2: NUL byte");
+  EXPECT_FALSE(fs::exists(dir_ / "never.tok"));
+}
+
+TEST_F(Cli, LongUserTextIsCutInMessages) {
+  const fs::path vectors = write("family.vec", kFamilyVectors);
+  const CliResult r = run_cli("similar " + quoted(vectors) + " " + std::string(5000, 'q'));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.output, "embedlab: error: word '" + std::string(60, 'q') + "\u2026' (5,000 bytes) is not in the vocabulary (7 words)\n");
+}
+
 TEST_F(Cli, HelpOnEveryVerbExitsZeroAndPrintsUsage) {
   for (const char* verb : {"train", "similar", "analogy", "eval", "similarity", "doesnt-match", "convert", "tokenize"}) {
     for (const char* flag : {"--help", "-h"}) {
@@ -362,6 +395,9 @@ TEST_F(Cli, HelpOnEveryVerbExitsZeroAndPrintsUsage) {
   const CliResult nothing = run_cli("");
   EXPECT_EQ(nothing.exit_code, 2);
   EXPECT_TRUE(contains(nothing.output, "usage"));
+  const CliResult version = run_cli("--version");
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_EQ(version.output.rfind(std::string("embedlab ") + EMBEDLAB_VERSION + " (kernels: ", 0), 0u) << version.output;
 }
 
 }  // namespace

@@ -181,7 +181,7 @@ TEST(Corpus, RejectsEmptyText) {
 
 TEST(Corpus, RejectsTextThatMinCountEmpties) {
   const std::string message = corpus_error("a b c a\n", options_with_min_count(5));
-  EXPECT_TRUE(Contains(message, "min_count"));
+  EXPECT_TRUE(Contains(message, "min count"));
   EXPECT_TRUE(Contains(message, "5"));
   EXPECT_TRUE(Contains(message, "'a'"));  // names the most frequent word
 }

@@ -441,7 +441,7 @@ TEST(Trainer, OptionsSurviveTheTripThroughAModelsStrings) {
   o.negative = 0;
   o.sample = 1.0 / 3.0;
   o.learning_rate = 0.1 + 1e-17;
-  o.seed = 18446744073709551615ull;
+  o.seed = 4294967295u;  // the largest seed the schema allows
   o.threads = 3;
   Model model(Model::kWord2Vec, std::make_shared<WordTokenizer>(TokenizerOptions{}, Vocabulary({"a"}, {1})),
               describe_options(o));

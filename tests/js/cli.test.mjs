@@ -144,9 +144,9 @@ function fails(args, pattern) {
 
 test('errors exit 1 with one "embedlab: error:" line and no stack trace', () => {
   const out = path.join(dir, 'never.vec');
-  fails(['train', '--output', out], /needs --input and --output/);
+  fails(['train', '--output', out], /train needs --input \(see: embedlab train --help\)/);
   fails(['train', '--input', path.join(dir, 'missing.txt'), '--output', out], /cannot open '.*missing\.txt': No such file/);
-  fails(['train', '--input', corpus, '--output', out, '--dim', '0'], /dim must be between 1 and 10000, got 0/);
+  fails(['train', '--input', corpus, '--output', out, '--dim', '0'], /--dim must be between 1 and 10,000, got 0/);
   fails(['train', '--input', corpus, '--output', out, '--dim', 'ten'], /--dim expects a whole number/);
   fails(['train', '--input', corpus, '--output', out, '--colour'], /unknown option '--colour'/);
   fails(['similar', vectors, 'unicorn'], /word 'unicorn' is not in the vocabulary/);
@@ -158,7 +158,7 @@ test('errors exit 1 with one "embedlab: error:" line and no stack trace', () => 
 });
 
 test('--help on every verb exits 0 with usage', () => {
-  for (const verb of ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert']) {
+  for (const verb of ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize']) {
     const r = ok(verb, '--help');
     assert.match(r.stdout, new RegExp(`^usage: embedlab ${verb} `), verb);
   }
@@ -167,6 +167,18 @@ test('--help on every verb exits 0 with usage', () => {
   assert.equal(bare.code, 2, 'no verb: usage on stderr, exit 2');
   assert.match(bare.stderr, /usage/);
   assert.match(ok('--version').stdout, /^embedlab \d+\.\d+\.\d+ \(WebAssembly .*wasm-simd128\)/);
+});
+
+test('tokenize writes the text as train sees it', () => {
+  const input = path.join(dir, 'mixed.txt');
+  fs.writeFileSync(input, '\uFEFFThe King, the QUEEN!\n\n  "Hello"   world...\n');
+  const out = path.join(dir, 'mixed.tok');
+  assert.equal(ok('tokenize', input, out).stdout, '');
+  assert.equal(fs.readFileSync(out, 'utf8'), 'the king the queen\n\nhello world\n');
+  ok('tokenize', input, out, '--keep-case', '--keep-punctuation');
+  assert.equal(fs.readFileSync(out, 'utf8'), 'The King, the QUEEN!\n\n"Hello" world...\n');
+  fs.writeFileSync(input, 'fine\nbad \0 byte\n');
+  fails(['tokenize', input, out], /mixed\.txt line 2: NUL byte/);
 });
 
 test('without a TTY, train prints progress lines with words/s and ETA', () => {
@@ -185,6 +197,7 @@ test('without a TTY, train prints progress lines with words/s and ETA', () => {
     assert.match(line, /epoch [1-5]\/5/);
   }
   assert.match(progress.at(-1), /100\.0%/);
+  assert.match(lines[0], /^read .*bigger\.txt: 20,000 lines, 200,000 tokens, 2,000 words \(min-count 1\); kernels: wasm-simd128$/);
   assert.match(lines.at(-1), /^trained 2,000 x 50 in .* wrote .*progress\.vec$/);
   assert.equal(r.stdout, '');
 });

@@ -7,6 +7,10 @@ import { fileURLToPath } from 'node:url';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CLI = path.join(ROOT, 'src/js/cli.js');
 export const NATIVE_CLI = path.join(ROOT, 'build/embedlab');
+/** The wasm build under test: init() reads EMBEDLAB_VARIANT (scripts/test.sh runs the suite on both). */
+export const VARIANT = process.env.EMBEDLAB_VARIANT || 'mt';
+/** `skip` for tests of files rather than of the running build: they run in the mt pass only. */
+export const ONCE = VARIANT === 'mt' ? false : 'checks files, not the running build: runs with EMBEDLAB_VARIANT=mt';
 
 /** A small deterministic PRNG (xorshift32), so generated corpora are the same on every run. */
 export function rng(seed) {

@@ -4,7 +4,7 @@
 import { init, Embedlab, Model } from 'embedlab';
 import type {
   Neighbour, TrainProgress, TrainOptions, TrainingStats, QueryOptions, AnalogyOptions, AnalogyReport,
-  SimilarityReport, SaveFormat, VectorsFormat,
+  SimilarityReport, SaveFormat, VectorsFormat, TokenizeOptions,
 } from 'embedlab';
 
 export async function main(corpus: string, bytes: Uint8Array): Promise<void> {
@@ -25,7 +25,7 @@ export async function main(corpus: string, bytes: Uint8Array): Promise<void> {
     invalidUtf8: 'reject', sliceMs: 50, signal: controller.signal, probes: ['king'], probeEvery: 0.1,
     onProgress: (p: TrainProgress) => {
       const n: number = p.wordsDone + p.wordsTotal + p.fraction + p.epoch + p.learningRate + p.averageLoss +
-        p.wordsPerSecond + p.etaSeconds + p.elapsedMs + p.vocabularySize;
+        p.wordsPerSecond + p.etaSeconds + p.elapsedMs + p.vocabularySize + p.tokens + p.lines;
       const flags: boolean = p.finished || p.cancelled;
       void [n, flags];
     },
@@ -75,7 +75,10 @@ export async function main(corpus: string, bytes: Uint8Array): Promise<void> {
 
   const report: AnalogyReport = model.evaluateAnalogies(': s\na b c d\n', { restrict: 1000, method: '3cosadd' });
   const accuracy: number = report.total.accuracy + report.semantic.coverage + report.syntactic.correct + report.sections[0].questions;
-  const pairs: SimilarityReport = model.evaluateSimilarity('a\tb\t1\n');
+  const pairs: SimilarityReport = model.evaluateSimilarity('a\tb\t1\n', { name: 'pairs.tsv' });
+  const tokenizeOptions: TokenizeOptions = { lowercase: false, stripPunctuation: false, invalidUtf8: 'reject', name: 'x' };
+  const tokens: string = el.tokenize(bytes, tokenizeOptions) + el.tokenize('The King');
+  void tokens;
   void [accuracy, pairs.spearman, pairs.pairs, pairs.oovPairs];
 
   const vectorsFormat: VectorsFormat = 'glove';

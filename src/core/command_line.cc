@@ -1,0 +1,144 @@
+#include "core/command_line.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+#ifndef EMBEDLAB_VERSION
+#error "EMBEDLAB_VERSION must be defined (CMake reads it from package.json)"
+#endif
+
+namespace embedlab {
+namespace {
+
+bool is_help(const std::string& arg) { return arg == "--help" || arg == "-h"; }
+
+// "--model cbow|skipgram", "--dim N", "--binary".
+std::string option_usage(const OptionSpec& spec) {
+  std::string usage = option_name(spec, Naming::kCli);
+  if (spec.type == OptionType::kFlag) return usage;
+  usage += ' ';
+  if (spec.type != OptionType::kEnum) return usage + spec.metavar;
+  for (std::size_t i = 0; i < spec.choices.size(); ++i) usage += (i > 0 ? "|" : "") + std::string(spec.choices[i].cli);
+  return usage;
+}
+
+std::string usage_line(const VerbSpec& verb) {
+  std::string line = std::string("embedlab ") + verb.name;
+  if (*verb.arguments != '\0') line += std::string(" ") + verb.arguments;
+  bool optional = false;
+  for (const OptionSpec* spec : verb_options(verb.name)) {
+    if (spec->flags & kRequired) {
+      line += " " + option_usage(*spec);
+    } else {
+      optional = true;
+    }
+  }
+  return optional ? line + " [options]" : line;
+}
+
+std::string pad(std::string text, std::size_t width) {
+  if (text.size() < width) text.resize(width, ' ');
+  return text + ' ';
+}
+
+OptionValues parse_options(const VerbSpec& verb, const std::vector<std::string>& args, std::vector<std::string>& positional) {
+  const std::vector<const OptionSpec*> specs = verb_options(verb.name);
+  OptionValues values;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg.size() <= 2 || arg.compare(0, 2, "--") != 0) {
+      positional.push_back(arg);
+      continue;
+    }
+    std::string name = arg.substr(2);
+    std::string value;
+    const std::size_t eq = name.find('=');
+    const bool inline_value = eq != std::string::npos;
+    if (inline_value) value = name.substr(eq + 1), name.resize(eq);
+    const auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec* s) { return name == s->cli; });
+    if (spec == specs.end()) {
+      throw Error("unknown option " + quote(arg) + " for '" + verb.name + "' (see: embedlab " + verb.name + " --help)");
+    }
+    if ((*spec)->type == OptionType::kFlag) {
+      if (inline_value) throw Error("option --" + name + " takes no value");
+    } else if (!inline_value) {
+      if (i + 1 >= args.size()) throw Error("option --" + name + " needs a value");
+      value = args[++i];
+    }
+    OptionValue parsed = parse_cli_value(**spec, value);
+    parsed.given = true;
+    values.set(**spec, std::move(parsed));
+  }
+  std::string missing;
+  for (const OptionSpec* spec : specs) {
+    if ((spec->flags & kRequired) && !values.has(spec->js)) {
+      missing += (missing.empty() ? "" : " and ") + option_name(*spec, Naming::kCli);
+    }
+  }
+  if (!missing.empty()) throw Error(std::string(verb.name) + " needs " + missing + " (see: embedlab " + verb.name + " --help)");
+  fill_defaults(values, specs);
+  if (std::string_view(verb.name) == "train") validate(train_options(values));  // rules across options
+  return values;
+}
+
+}  // namespace
+
+std::string version_line(std::string_view build) {
+  return std::string("embedlab ") + EMBEDLAB_VERSION + " (" + std::string(build) + ")\n";
+}
+
+std::string main_help() {
+  std::string text =
+      "embedlab: train and explore word embeddings\n\n"
+      "usage: embedlab VERB [arguments] (embedlab VERB --help for details)\n\n";
+  for (const VerbSpec& verb : verb_schema()) text += "  " + pad(verb.name, 13) + verb.summary + "\n";
+  return text + "\n  " + pad("--version", 13) + "the version and what runs it\n";
+}
+
+std::string verb_help(const VerbSpec& verb) {
+  std::string text = "usage: " + usage_line(verb) + "\n\n" + verb.description + "\n";
+  const std::vector<const OptionSpec*> specs = verb_options(verb.name);
+  if (!specs.empty()) text += "\n";
+  for (const OptionSpec* spec : specs) {
+    const std::string usage = option_usage(*spec);
+    text += "  " + (usage.size() < 24 ? pad(usage, 24) : usage + "\n" + std::string(27, ' ')) + spec->help;
+    if (spec->flags & kRequired) {
+      text += " (required)";
+    } else if (spec->fallback != nullptr && *spec->fallback != '\0') {
+      text += std::string(" (") + spec->fallback + ")";
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+CommandLine parse_command_line(const std::vector<std::string>& args, std::string_view build) {
+  CommandLine command;
+  if (args.empty() || is_help(args[0]) || args[0] == "help") {
+    command.action = CommandLine::Action::kPrint;
+    command.text = main_help();
+    command.to_stderr = args.empty();  // no verb at all is a usage error
+    command.exit_code = args.empty() ? 2 : 0;
+    return command;
+  }
+  if (args[0] == "--version") {
+    command.action = CommandLine::Action::kPrint;
+    command.text = version_line(build);
+    return command;
+  }
+  const VerbSpec* verb = find_verb(args[0]);
+  if (verb == nullptr) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
+  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (std::any_of(rest.begin(), rest.end(), is_help)) {  // help wins over any other (even bad) argument
+    command.action = CommandLine::Action::kPrint;
+    command.text = verb_help(*verb);
+    return command;
+  }
+  command.verb = verb->name;
+  command.options = parse_options(*verb, rest, command.arguments);
+  if (command.arguments.size() < verb->min_arguments) throw Error("missing arguments; usage: " + usage_line(*verb));
+  return command;
+}
+
+}  // namespace embedlab

@@ -1,0 +1,110 @@
+// Embedlab: an initialised wasm module and what it offers (load, train, the worker, tokenize).
+import { Model } from './model.js';
+import { checkTraining, train as trainHere } from './training.js';
+import { checkCount, checkWords, describe, fail, toBytes } from './validation.js';
+import { WorkerClient } from './worker-client.js';
+
+const raws = new WeakMap(); // Embedlab -> its raw Embind module
+
+/** @internal The raw Embind module of `el` (for the Node CLI and the tests). */
+export function rawModule(el) {
+  return raws.get(el);
+}
+
+export function hardwareThreads() {
+  if (typeof navigator === 'object' && navigator.hardwareConcurrency) return navigator.hardwareConcurrency;
+  return 4;
+}
+
+export function threadsAvailable() {
+  if (typeof SharedArrayBuffer !== 'function') return false;
+  if (typeof process === 'object' && process.versions?.node) return true;
+  return globalThis.crossOriginIsolated === true;
+}
+
+export class Embedlab {
+  #workers = new WorkerClient();
+
+  /** @internal */
+  constructor(raw, variant) {
+    raws.set(this, raw);
+    /** 'mt' (pthreads) or 'st' (single-threaded). */
+    this.variant = variant;
+    /** Whether training can use more than one thread here. */
+    this.threads = variant === 'mt';
+    /** How many training threads make sense here. */
+    this.maxThreads = variant === 'mt' ? hardwareThreads() : 1;
+    /** Instruction set of the vector kernels ('wasm-simd128'). */
+    this.isa = raw.Library.activeIsa();
+  }
+
+  /** Current size of the wasm heap in bytes (it grows, never shrinks). */
+  heapSize() {
+    return raws.get(this).HEAP8.buffer.byteLength;
+  }
+
+  /** Loads vectors (word2vec text or binary, GloVe, fastText .vec); the format is detected. */
+  load(bytes, options) {
+    if (typeof bytes === 'string') bytes = new TextEncoder().encode(bytes);
+    return new Model(raws.get(this).Model.load(toBytes(bytes, 'bytes'), options));
+  }
+
+  /** Wraps vectors made elsewhere (e.g. by the worker trainer): row-major size x dim floats. */
+  fromVectors(words, dim, data, info) {
+    checkWords(words, 'words');
+    checkCount(dim, 'dim', { min: 1, max: 10000 });
+    if (!(data instanceof Float32Array)) fail(`data must be a Float32Array, got ${describe(data)}`);
+    if (data.length !== words.length * dim) {
+      fail(`data has ${data.length} numbers; ${words.length} words of dimension ${dim} need ${words.length * dim}`);
+    }
+    return new Model(raws.get(this).Model.fromVectors(words, dim, data), info);
+  }
+
+  /**
+   * Trains word vectors on `text` (a string, or UTF-8 bytes). Resolves to a Model; rejects with
+   * an Error named 'AbortError' when `signal` aborts (within about `sliceMs`).
+   */
+  train(text, options = {}) {
+    return trainHere(raws.get(this), text, options, this);
+  }
+
+  /**
+   * Like train(), but in a Web Worker (browsers), so the page stays responsive. The vectors come
+   * back as a transferred buffer and are wrapped in a Model owned by this (the page's) instance.
+   */
+  trainInWorker(text, options = {}) {
+    try {
+      const maxThreads = threadsAvailable() ? hardwareThreads() : 1;
+      text = checkTraining(raws.get(this), text, options, maxThreads).text;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { onProgress, onProbe, signal, ...plain } = options;
+    return this.#workers.request({ type: 'train', text, options: plain }, {
+      signal,
+      progress: onProgress,
+      probe: onProbe,
+    }).then((m) => this.fromVectors(m.words, m.dim, new Float32Array(m.vectors), { training: m.training }));
+  }
+
+  /** Model.evaluateAnalogies() in the worker, for pages: the vectors are copied to it. */
+  evaluateInWorker(model, questions, options = {}) {
+    if (!(model instanceof Model)) return Promise.reject(new Error('evaluateInWorker needs a Model'));
+    if (typeof questions !== 'string') return Promise.reject(new Error(`questions must be a string, got ${describe(questions)}`));
+    const vectors = model.vectors();
+    return this.#workers.request(
+      { type: 'evaluate', words: [...model.words], dim: model.dim, vectors: vectors.buffer, questions, options },
+      {}, [vectors.buffer],
+    ).then((m) => m.report);
+  }
+
+  /** Stops the training worker (a new one starts on the next call); pending requests reject. */
+  closeWorker() {
+    this.#workers.close(new Error('the worker was closed'));
+  }
+
+  /** `text` as training tokenizes it: one line per input line, tokens separated by single spaces. */
+  tokenize(text, options) {
+    return raws.get(this).Library.tokenize(typeof text === 'string' ? text : toBytes(text, 'text'), options);
+  }
+}

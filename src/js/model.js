@@ -1,0 +1,127 @@
+// Model: word vectors and the queries users run on them, over a raw wasm Model handle.
+import { checkCount, checkWord, checkWords, describe, fail, isPlainObject } from './validation.js';
+
+const registry = typeof FinalizationRegistry === 'function'
+  ? new FinalizationRegistry((raw) => { try { raw.delete(); } catch { /* already gone */ } })
+  : null;
+
+/** Word vectors with queries. Owns wasm memory: call dispose() when done. */
+export class Model {
+  #raw;
+  #words = null;
+
+  /** @internal */
+  constructor(raw, info = {}) {
+    this.#raw = raw;
+    /** Statistics of the training run that made this model (undefined for loaded models). */
+    this.training = info.training;
+    registry?.register(this, raw, this);
+  }
+
+  #handle() {
+    if (!this.#raw) fail('this model has been disposed');
+    return this.#raw;
+  }
+
+  /** Vocabulary in row order (most frequent first for trained models). */
+  get words() {
+    if (!this.#words) this.#words = Object.freeze(this.#handle().words());
+    return this.#words;
+  }
+  get dim() { return this.#handle().dim(); }
+  get size() { return this.#handle().size(); }
+  get disposed() { return this.#raw === null; }
+
+  has(word) {
+    checkWord(word, 'word');
+    return this.#handle().find(word) >= 0;
+  }
+
+  /** A copy of the vector of `word`. */
+  vector(word) {
+    return this.#handle().vector(checkWord(word, 'word'));
+  }
+
+  /** A copy of all vectors, row-major (size x dim). */
+  vectors() {
+    return this.#handle().vectors();
+  }
+
+  similarity(a, b) {
+    return this.#handle().similarity(checkWord(a, 'first word'), checkWord(b, 'second word'));
+  }
+
+  /**
+   * mostSimilar('king', { topn }) or mostSimilar({ positive: [...], negative: [...], topn }).
+   */
+  mostSimilar(query, options) {
+    let positive;
+    let negative = [];
+    if (typeof query === 'string') {
+      positive = [checkWord(query, 'word')];
+    } else if (Array.isArray(query)) {
+      positive = checkWords(query, 'words');
+    } else if (isPlainObject(query)) {
+      const { positive: p = [], negative: n = [], ...queryOptions } = query;
+      positive = checkWords(p, 'positive');
+      negative = checkWords(n, 'negative');
+      // Options in the query object, overridden by the second argument (which must be an object).
+      if (options === undefined || isPlainObject(options)) options = { ...queryOptions, ...options };
+    } else {
+      fail(`mostSimilar expects a word or { positive, negative }, got ${describe(query)}`);
+    }
+    if (positive.length + negative.length === 0) fail('mostSimilar needs at least one word');
+    return this.#handle().mostSimilar(positive, negative, options);
+  }
+
+  /** "a is to b as c is to ?": the words closest to b - a + c (3CosAdd) or by 3CosMul. */
+  analogy(a, b, c, options) {
+    return this.#handle().analogy(checkWord(a, 'a'), checkWord(b, 'b'), checkWord(c, 'c'), options);
+  }
+
+  /** The word that fits least with the others. */
+  doesntMatch(words) {
+    checkWords(words, 'words');
+    if (words.length < 2) fail(`doesntMatch needs at least two words, got ${words.length}`);
+    return this.#handle().doesntMatch(words);
+  }
+
+  /**
+   * Serialises the vectors: 'word2vec-text' and 'word2vec-binary' give a Uint8Array,
+   * 'projector-tsv' gives { vectors, metadata } (two Uint8Arrays for the Embedding Projector).
+   */
+  save(format = 'word2vec-text', options) {
+    return this.#handle().save(format, options);
+  }
+
+  /**
+   * A 2-D PCA map of the `count` most frequent words (unit vectors); `include` adds other words
+   * placed on the same axes. Returns { count, coordinates (x, y pairs), extraWords, explainedVariance }.
+   */
+  project2d(count = 2000, { include = [] } = {}) {
+    checkCount(count, 'count', { min: 1, max: 1e7 });
+    checkWords(include, 'include');
+    return this.#handle().project2d(count, include);
+  }
+
+  /** Accuracy on questions-words text (': section' lines, then 'a b c d'). */
+  evaluateAnalogies(questions, options) {
+    if (typeof questions !== 'string') fail(`questions must be a string, got ${describe(questions)}`);
+    return this.#handle().evaluateAnalogies(questions, options);
+  }
+
+  /** Spearman correlation with 'word1<TAB>word2<TAB>score' lines. */
+  evaluateSimilarity(pairs, options) {
+    if (typeof pairs !== 'string') fail(`pairs must be a string, got ${describe(pairs)}`);
+    return this.#handle().evaluateSimilarity(pairs, options);
+  }
+
+  /** Frees the wasm memory; the model is unusable afterwards. Safe to call twice. */
+  dispose() {
+    if (!this.#raw) return;
+    registry?.unregister(this);
+    this.#raw.delete();
+    this.#raw = null;
+    this.#words = null;
+  }
+}

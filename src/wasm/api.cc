@@ -1,0 +1,178 @@
+#include "wasm/api.h"
+
+#include <sstream>
+
+#include "core/command_line.h"
+#include "core/error.h"
+#include "core/evaluation.h"
+#include "core/formats.h"
+#include "core/kernels.h"
+#include "core/options.h"
+#include "core/projection.h"
+#include "core/text.h"
+#include "wasm/convert.h"
+
+namespace embedlab::wasm {
+
+// ---- corpus ------------------------------------------------------------------------------------
+
+namespace {
+
+// The name of the input in error messages: the `name` option, or `fallback`.
+std::string input_name(const OptionValues& options, const char* fallback) {
+  return options.has("name") ? options.text("name") : fallback;
+}
+
+}  // namespace
+
+CorpusHandle* CorpusHandle::create(val options) {
+  const OptionValues o = options_from_js("train", options);
+  return new CorpusHandle(std::make_unique<CorpusBuilder>(corpus_options(o), input_name(o, "corpus")));
+}
+
+void CorpusHandle::add_text(std::string text) { builder().add_text(text); }
+void CorpusHandle::add_bytes(val bytes) { builder().add_text(bytes_to_string(bytes)); }
+
+void CorpusHandle::finish() {
+  corpus_ = std::make_unique<Corpus>(builder().finish());
+  builder_.reset();
+}
+
+val CorpusHandle::stats() const { return corpus_stats_to_js(corpus()); }
+
+const Corpus& CorpusHandle::corpus() const {
+  if (!corpus_) throw Error("the corpus is not finished (call finish() after adding text)");
+  return *corpus_;
+}
+
+CorpusBuilder& CorpusHandle::builder() {
+  if (!builder_) throw Error("the corpus is already finished; make a new one to add text");
+  return *builder_;
+}
+
+// ---- model -------------------------------------------------------------------------------------
+
+ModelHandle* ModelHandle::load(val bytes, val options) {
+  const OptionValues o = options_from_js("load", options);
+  return new ModelHandle(parse_vectors(bytes_to_string(bytes), input_name(o, "vectors"), vector_format(o)));
+}
+
+ModelHandle* ModelHandle::from_vectors(val words, std::size_t dim, val data) {
+  return new ModelHandle(Embeddings(string_array(words, "words"), dim, array_to_floats(data)));
+}
+
+val ModelHandle::words() const { return strings_to_js(e_.words()); }
+val ModelHandle::vector(std::string word) const { return floats_to_array(e_.vector(e_.id(word)), e_.dim()); }
+val ModelHandle::vectors() const { return floats_to_array(e_.data().data(), e_.data().size()); }
+
+val ModelHandle::most_similar(val positive, val negative, val options) const {
+  const OptionValues o = options_from_js("mostSimilar", options);
+  return neighbours_to_js(e_.most_similar(string_array(positive, "positive"), string_array(negative, "negative"),
+                                          static_cast<std::size_t>(o.integer("topn")),
+                                          static_cast<std::size_t>(o.integer("restrict"))));
+}
+
+val ModelHandle::analogy(std::string a, std::string b, std::string c, val options) const {
+  const OptionValues o = options_from_js("analogy", options);
+  return neighbours_to_js(e_.analogy(a, b, c, analogy_method(o), static_cast<std::size_t>(o.integer("topn")),
+                                     static_cast<std::size_t>(o.integer("restrict"))));
+}
+
+std::string ModelHandle::doesnt_match(val words) const { return e_.doesnt_match(string_array(words, "words")); }
+
+val ModelHandle::save(val format, val options) const {
+  const std::string to = choice_from_js(verb_option("convert", "format"), format).cli;
+  const int precision = static_cast<int>(options_from_js("save", options).integer("precision"));
+  std::ostringstream out;
+  if (to == "projector") {
+    std::ostringstream metadata;
+    write_projector_tsv(e_, out, metadata, precision);
+    val pair = val::object();
+    pair.set("vectors", string_to_bytes(out.str()));
+    pair.set("metadata", string_to_bytes(metadata.str()));
+    return pair;
+  }
+  if (to == "binary") {
+    write_word2vec_binary(e_, out);
+  } else {
+    write_word2vec_text(e_, out, precision);
+  }
+  return string_to_bytes(out.str());
+}
+
+val ModelHandle::project_2d(std::size_t count, val extra) const {
+  const Projection p = pca_2d(e_, count);
+  std::vector<float> coordinates = p.coordinates;
+  std::vector<std::string> placed;
+  for (const auto& word : string_array(extra, "extra words")) {
+    const std::int32_t id = e_.find(word);
+    if (id < 0) continue;
+    float xy[2];
+    project_row(p, e_, id, xy);
+    coordinates.push_back(xy[0]);
+    coordinates.push_back(xy[1]);
+    placed.push_back(e_.word(id));
+  }
+  return projection_to_js(p, std::move(coordinates), placed);
+}
+
+val ModelHandle::evaluate_analogies(std::string questions, val options) const {
+  const OptionValues o = options_from_js("evaluateAnalogies", options);
+  std::istringstream in(questions);
+  return analogy_report_to_js(embedlab::evaluate_analogies(e_, in, input_name(o, "questions"),
+                                                           static_cast<std::size_t>(o.integer("restrict")), analogy_method(o)));
+}
+
+val ModelHandle::evaluate_similarity(std::string pairs, val options) const {
+  const OptionValues o = options_from_js("evaluateSimilarity", options);
+  std::istringstream in(pairs);
+  return similarity_report_to_js(embedlab::evaluate_similarity(e_, in, input_name(o, "pairs")));
+}
+
+// ---- trainer -----------------------------------------------------------------------------------
+
+TrainerHandle* TrainerHandle::create(const CorpusHandle& corpus, val options) {
+  return new TrainerHandle(std::make_unique<Trainer>(corpus.corpus(), train_options(options_from_js("train", options))));
+}
+
+val TrainerHandle::progress() { return progress_to_js(trainer_->progress()); }
+
+ModelHandle* TrainerHandle::model() const { return new ModelHandle(trainer_->embeddings()); }
+
+// ---- the module --------------------------------------------------------------------------------
+
+std::string Library::active_isa() { return kernels::active_isa(); }
+
+bool Library::has_threads() {
+#ifdef __EMSCRIPTEN_PTHREADS__
+  return true;
+#else
+  return false;
+#endif
+}
+
+val Library::option_schema() { return schema_to_js(); }
+
+val Library::normalise_options(std::string method, val options) {
+  const OptionValues values = options_from_js(method, options);
+  if (method == "train") validate(train_options(values));  // rules across options (negative with ns)
+  return options_to_js(values, method_options(method));
+}
+
+val Library::parse_command_line(val args) {
+  const std::string build = std::string("WebAssembly ") + (has_threads() ? "pthreads" : "single-threaded") +
+                            ", kernels: " + kernels::active_isa();
+  return command_to_js(embedlab::parse_command_line(string_array(args, "arguments"), build));
+}
+
+std::string Library::describe(val value) { return wasm::describe(value); }
+
+std::string Library::tokenize(val text, val options) {
+  std::istringstream in(text.isString() ? text.as<std::string>() : bytes_to_string(text));
+  std::ostringstream out;
+  const OptionValues o = options_from_js("tokenize", options);
+  write_tokens(in, out, tokenizer_options(o), input_name(o, "text"));
+  return out.str();
+}
+
+}  // namespace embedlab::wasm

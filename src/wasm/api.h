@@ -1,0 +1,95 @@
+// The objects and functions the wasm module exposes (registered by bindings.cc): each is a core
+// call between conversions (convert.h). They throw like the core; bindings.cc registers every one
+// through checked<> (guard.h), so errors reach JS as values.
+#pragma once
+
+#include <emscripten/val.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/embeddings.h"
+#include "core/trainer.h"
+#include "core/corpus.h"
+
+namespace embedlab::wasm {
+
+using emscripten::val;
+
+// A corpus being built from text chunks, then finished.
+class CorpusHandle {
+ public:
+  explicit CorpusHandle(std::unique_ptr<CorpusBuilder> builder) : builder_(std::move(builder)) {}
+  // `options`: the training options (the corpus ones and the name are used).
+  static CorpusHandle* create(val options);
+  void add_text(std::string text);
+  void add_bytes(val bytes);
+  void finish();
+  val stats() const;
+  const Corpus& corpus() const;
+
+ private:
+  CorpusBuilder& builder();
+  std::unique_ptr<CorpusBuilder> builder_;
+  std::unique_ptr<Corpus> corpus_;
+};
+
+// Word vectors and their queries.
+class ModelHandle {
+ public:
+  explicit ModelHandle(Embeddings embeddings) : e_(std::move(embeddings)) {}
+  static ModelHandle* load(val bytes, val options);
+  static ModelHandle* from_vectors(val words, std::size_t dim, val data);
+
+  std::size_t size() const { return e_.size(); }
+  std::size_t dim() const { return e_.dim(); }
+  val words() const;
+  val vector(std::string word) const;
+  val vectors() const;
+  std::int32_t find(std::string word) const { return e_.find(word); }
+  float similarity(std::string a, std::string b) const { return e_.similarity(a, b); }
+  val most_similar(val positive, val negative, val options) const;
+  val analogy(std::string a, std::string b, std::string c, val options) const;
+  std::string doesnt_match(val words) const;
+  val save(val format, val options) const;
+  // PCA of the `count` most frequent words plus any known `extra` words (appended).
+  val project_2d(std::size_t count, val extra) const;
+  val evaluate_analogies(std::string questions, val options) const;
+  val evaluate_similarity(std::string pairs, val options) const;
+
+ private:
+  Embeddings e_;
+};
+
+// A training run over a finished corpus, driven in slices from JS.
+class TrainerHandle {
+ public:
+  explicit TrainerHandle(std::unique_ptr<Trainer> trainer) : trainer_(std::move(trainer)) {}
+  static TrainerHandle* create(const CorpusHandle& corpus, val options);
+  bool run_for(double budget_ms) { return trainer_->run_for(budget_ms); }
+  void cancel() { trainer_->cancel(); }
+  val progress();
+  ModelHandle* model() const;
+
+ private:
+  std::unique_ptr<Trainer> trainer_;
+};
+
+// Functions of the module as a whole (static members, so they are checked like every method).
+struct Library {
+  static std::string active_isa();
+  static bool has_threads();
+  // The option schema, for src/js and its tests.
+  static val option_schema();
+  // `options` of the JS method `method` checked and completed with defaults.
+  static val normalise_options(std::string method, val options);
+  // The command line of the Node CLI, parsed exactly as the native CLI parses its own.
+  static val parse_command_line(val args);
+  static std::string describe(val value);
+  // `text` (a string or bytes) as training tokenizes it, one line per input line.
+  static std::string tokenize(val text, val options);
+};
+
+}  // namespace embedlab::wasm
