@@ -4,7 +4,7 @@
 // calls the JS API and prints results exactly as the native CLI does (tests/js/cli-parity.test.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
-import { init } from './index.js';
+import { init } from './node.js';
 import { rawModule } from './embedlab.js';
 
 // What the C library's strerror() says, so both CLIs word file errors alike.

@@ -74,13 +74,13 @@ export class Embedlab {
    */
   trainInWorker(text, options = {}) {
     try {
-      const maxThreads = threadsAvailable() ? hardwareThreads() : 1;
+      const maxThreads = this.variant === 'mt' && threadsAvailable() ? hardwareThreads() : 1;
       text = checkTraining(raws.get(this), text, options, maxThreads).text;
     } catch (error) {
       return Promise.reject(error);
     }
     const { onProgress, onProbe, signal, ...plain } = options;
-    return this.#workers.request({ type: 'train', text, options: plain }, {
+    return this.#workers.request({ type: 'train', init: this.#workerInit(), text, options: plain }, {
       signal,
       progress: onProgress,
       probe: onProbe,
@@ -93,9 +93,14 @@ export class Embedlab {
     if (typeof questions !== 'string') return Promise.reject(new Error(`questions must be a string, got ${describe(questions)}`));
     const vectors = model.vectors();
     return this.#workers.request(
-      { type: 'evaluate', words: [...model.words], dim: model.dim, vectors: vectors.buffer, questions, options },
+      { type: 'evaluate', init: this.#workerInit(), words: [...model.words], dim: model.dim, vectors: vectors.buffer, questions, options },
       {}, [vectors.buffer],
     ).then((m) => m.report);
+  }
+
+  // The worker loads the same build as this instance: init({ threads: false }) holds there too.
+  #workerInit() {
+    return { threads: this.variant === 'mt' };
   }
 
   /** Stops the training worker (a new one starts on the next call); pending requests reject. */

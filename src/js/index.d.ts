@@ -211,6 +211,12 @@ export declare class Embedlab {
   /** Whether training can use more than one thread here. */
   readonly threads: boolean;
   readonly maxThreads: number;
+  /**
+   * Set when threads were possible here but the threads build could not start its workers (for
+   * example a worker file that is not served): init() then resolved with the single-threaded build
+   * instead of failing, and this says why. Undefined otherwise.
+   */
+  readonly fallbackReason: string | undefined;
   /** Instruction set of the vector kernels ('wasm-simd128'). */
   readonly isa: string;
   /** Current size of the wasm heap in bytes. */

@@ -2,11 +2,20 @@
 //   st  single-threaded, works in every page and in Node
 //   mt  pthreads, for Node and cross-origin-isolated pages
 // In Node the environment variable EMBEDLAB_VARIANT=st|mt picks one (the test suite runs on both).
+// What differs between browsers and Node (which glue to import, how the .wasm is read, the CPU
+// count) is a platform object: platform-browser.js by default, platform-node.js from the package's
+// Node entry (node.js), so browser bundles hold no Node code.
 import { Embedlab, threadsAvailable } from './embedlab.js';
+import { browserPlatform } from './platform-browser.js';
 import { useDescribe } from './validation.js';
 
-const isNode = typeof process === 'object' && !!process.versions?.node;
+let platform = browserPlatform;
 let initPromise = null;
+
+/** @internal Called once by the Node entry (node.js) before anything is loaded. */
+export function usePlatform(p) {
+  platform = p;
+}
 
 // A bound call never throws through wasm frames (that would leak): it returns a neutral value and
 // leaves its message for takeLastError(). Every method and static function of every class the
@@ -37,7 +46,7 @@ function checkEveryCall(raw) {
 }
 
 function chooseVariant(options) {
-  const requested = isNode ? process.env.EMBEDLAB_VARIANT : undefined;
+  const requested = platform.requestedVariant();
   if (requested && requested !== 'st' && requested !== 'mt') {
     throw new Error(`EMBEDLAB_VARIANT must be 'st' or 'mt', got '${requested}'`);
   }
@@ -46,32 +55,44 @@ function chooseVariant(options) {
   return requested || (threadsAvailable() ? 'mt' : 'st');
 }
 
+// How long the threads build may take to start its thread workers before init() gives up on it.
+const THREAD_START_TIMEOUT_MS = 15000;
+
 async function loadVariant(variant) {
-  // Static URLs and imports, so bundlers (Vite) find and copy the files.
-  const wasmUrl = variant === 'mt'
-    ? new URL('./wasm/embedlab-mt.wasm', import.meta.url)
-    : new URL('./wasm/embedlab-st.wasm', import.meta.url);
-  const { default: create } = variant === 'mt'
-    ? await import('./wasm/embedlab-mt.mjs')
-    : await import('./wasm/embedlab-st.mjs');
-  const moduleOptions = {};
-  if (isNode) {
-    const fs = await import(/* @vite-ignore */ 'node:' + 'fs');
-    moduleOptions.wasmBinary = fs.readFileSync(wasmUrl);
-  } else {
-    const workerUrl = new URL('./wasm/embedlab-mt.worker.js', import.meta.url);
-    moduleOptions.locateFile = (file) => (file.endsWith('.worker.js') ? workerUrl.href : wasmUrl.href);
+  const { default: create } = await platform.loadGlue(variant);
+  const moduleOptions = await platform.moduleOptions(variant);
+  let threadFailure = null;
+  const failed = new Promise((resolve, reject) => { threadFailure = reject; });
+  let timer = null;
+  if (variant === 'mt') {
+    // Emscripten 3.1.6 waits forever for a thread worker that cannot load; post.js reports it here.
+    moduleOptions.onThreadWorkerError = (event) => {
+      threadFailure(new Error(`a thread worker could not load (${event?.message || 'the worker script failed to load'})`));
+    };
+    moduleOptions.printErr = (text) => {
+      // Said once when the page's thread waits on a lock or joins finished threads: those waits
+      // last microseconds (training runs in slices and is polled), so this is not the user's concern.
+      if (!/^Blocking on the main thread/.test(text)) console.error(text);
+    };
+    timer = setTimeout(() => threadFailure(new Error(`the thread workers did not start within ${THREAD_START_TIMEOUT_MS / 1000} s`)),
+      THREAD_START_TIMEOUT_MS);
   }
-  const raw = await create(moduleOptions);
-  if (variant === 'mt') raw.unrefWorkers?.();
-  checkEveryCall(raw);
-  useDescribe((value) => raw.Library.describe(value));
-  return raw;
+  try {
+    const raw = await Promise.race([create(moduleOptions), failed]);
+    if (variant === 'mt') raw.unrefWorkers?.();
+    checkEveryCall(raw);
+    useDescribe((value) => raw.Library.describe(value));
+    return raw;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
  * Loads the WebAssembly module once (later calls return the same promise). Uses the threaded build
  * where SharedArrayBuffer is available (Node, cross-origin-isolated pages) unless `threads: false`.
+ * If the threads build cannot start its workers, falls back to the single-threaded one and says why
+ * in `el.fallbackReason` (and a console warning).
  */
 export function init(options = {}) {
   if (options === null || typeof options !== 'object') {
@@ -79,12 +100,21 @@ export function init(options = {}) {
   }
   if (!initPromise) {
     initPromise = (async () => {
-      const variant = chooseVariant(options);
-      const el = new Embedlab(await loadVariant(variant), variant);
-      if (isNode && variant === 'mt') {
-        const os = await import(/* @vite-ignore */ 'node:' + 'os');
-        el.maxThreads = Math.max(1, os.cpus().length);
+      let variant = chooseVariant(options);
+      let raw;
+      let fallbackReason;
+      try {
+        raw = await loadVariant(variant);
+      } catch (error) {
+        if (variant !== 'mt') throw error;
+        fallbackReason = `${error.message}; using the single-threaded build (serve embedlab-mt.worker.js next to embedlab-mt.mjs, or let your bundler copy it)`;
+        console.warn(`embedlab: ${fallbackReason}`);
+        variant = 'st';
+        raw = await loadVariant(variant);
       }
+      const el = new Embedlab(raw, variant);
+      el.fallbackReason = fallbackReason;
+      if (variant === 'mt') el.maxThreads = platform.maxThreads(el.maxThreads);
       return el;
     })();
     initPromise.catch(() => { initPromise = null; });

@@ -1,10 +1,11 @@
 // The training Worker for pages: runs embedlab.train() off the main thread.
 // Protocol ({id, type} messages):
-//   page -> worker  { id, type: 'train', text | bytes, options }   { id, type: 'cancel' }
+//   page -> worker  { id, type: 'train', init, text | bytes, options }   { id, type: 'cancel' }
+//                   (init: the page's init() options, so the worker loads the same build)
 //   worker -> page  { id, type: 'progress', progress }              { id, type: 'probe', neighbours, progress }
 //                   { id, type: 'done', words, dim, vectors, training }  (vectors: a transferred ArrayBuffer)
 //                   { id, type: 'error', message, name }
-//   page -> worker  { id, type: 'evaluate', words, dim, vectors, questions, options }
+//   page -> worker  { id, type: 'evaluate', init, words, dim, vectors, questions, options }
 //   worker -> page  { id, type: 'evaluated', report }   (analogy accuracy, off the page's thread)
 import { init } from './index.js';
 
@@ -19,7 +20,7 @@ self.onmessage = async (event) => {
   if (type === 'evaluate') {
     let model = null;
     try {
-      const el = await init();
+      const el = await init(event.data.init);
       const { words, dim, vectors, questions, options } = event.data;
       model = el.fromVectors(words, dim, new Float32Array(vectors));
       self.postMessage({ id, type: 'evaluated', report: model.evaluateAnalogies(questions, options) });
@@ -38,7 +39,7 @@ self.onmessage = async (event) => {
   running.set(id, controller);
   let model = null;
   try {
-    const el = await init();
+    const el = await init(event.data.init);
     const options = event.data.options ?? {};
     model = await el.train(event.data.text ?? event.data.bytes, {
       ...options,

@@ -1,7 +1,7 @@
 // The public JS API (src/js/index.js, documented in index.d.ts) on small generated corpora.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { init, Embedlab, Model } from '../../src/js/index.js';
+import { init, Embedlab, Model } from '../../src/js/node.js';
 import { VARIANT, plantedCorpus, zipfCorpus } from './helpers.mjs';
 
 const PLANTED = plantedCorpus();

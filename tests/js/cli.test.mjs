@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { init } from '../../src/js/index.js';
+import { init } from '../../src/js/node.js';
 import { CLI, plantedCorpus, zipfCorpus, tempDir } from './helpers.mjs';
 
 let el;

@@ -3,7 +3,7 @@
 // differently inside (wasm exceptions, JS-based exceptions): scripts/test.sh runs this on both.
 import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { init } from '../../src/js/index.js';
+import { init } from '../../src/js/node.js';
 import { rawModule } from '../../src/js/embedlab.js';
 import { VARIANT, plantedCorpus } from './helpers.mjs';
 

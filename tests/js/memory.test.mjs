@@ -5,7 +5,7 @@
 // The two builds unwind failed calls differently (scripts/test.sh runs this file on both).
 import test, { before } from 'node:test';
 import assert from 'node:assert/strict';
-import { init } from '../../src/js/index.js';
+import { init } from '../../src/js/node.js';
 import { VARIANT, zipfCorpus } from './helpers.mjs';
 
 const MB = 1 << 20;

@@ -42,12 +42,15 @@ test('the tarball holds the API, typings, CLI and both wasm builds, and nothing 
   // Every module of the package (index.js imports the others), the typings and both builds.
   const modules = fs.readdirSync(path.join(ROOT, 'src/js')).filter((f) => f.endsWith('.js')).map((f) => `src/js/${f}`);
   assert.ok(modules.length >= 8, `the package's modules: ${modules}`);
-  for (const file of ['package.json', ...modules, 'src/js/index.d.ts', 'src/js/wasm/embedlab-st.mjs', 'src/js/wasm/embedlab-st.wasm', 'src/js/wasm/embedlab-mt.mjs', 'src/js/wasm/embedlab-mt.wasm',
-    'src/js/wasm/embedlab-mt.worker.js', 'src/js/wasm/package.json']) {
+  // Each build's glue for browsers and for Node (sharing one .wasm), the licence and notices.
+  for (const file of ['package.json', ...modules, 'src/js/index.d.ts', 'src/js/worker.d.ts', 'LICENSE', 'NOTICE.md',
+    'src/js/wasm/embedlab-st.mjs', 'src/js/wasm/embedlab-st-node.mjs', 'src/js/wasm/embedlab-st.wasm',
+    'src/js/wasm/embedlab-mt.mjs', 'src/js/wasm/embedlab-mt-node.mjs', 'src/js/wasm/embedlab-mt.wasm',
+    'src/js/wasm/embedlab-mt.worker.js', 'src/js/wasm/embedlab-mt-node.worker.js', 'src/js/wasm/package.json']) {
     assert.ok(files.includes(file), `${file} is in the tarball`);
   }
   for (const file of files) {
-    assert.match(file, /^(package\.json|README(\.md)?|LICENSE(\.md)?|src\/js\/[^/]+\.(js|d\.ts)|src\/js\/wasm\/[^/]+)$/i,
+    assert.match(file, /^(package\.json|README(\.md)?|LICENSE(\.md)?|NOTICE\.md|src\/js\/[^/]+\.(js|d\.ts)|src\/js\/wasm\/[^/]+)$/i,
       `unexpected file in the tarball: ${file}`);
   }
   assert.ok(fs.statSync(tarball).size < 2 << 20, `the tarball is small (${fs.statSync(tarball).size} bytes)`);
@@ -78,7 +81,8 @@ test('an offline install of the tarball trains and queries from import("embedlab
 
   // The package resolves from the installed copy, not from this checkout.
   const where = ok(process.execPath, ['--input-type=module', '-e', "console.log(import.meta.resolve('embedlab'))"], consumer);
-  assert.ok(where.stdout.trim().endsWith('/consumer/node_modules/embedlab/src/js/index.js'), where.stdout);
+  // Node takes the "node" condition of the exports map.
+  assert.ok(where.stdout.trim().endsWith('/consumer/node_modules/embedlab/src/js/node.js'), where.stdout);
 });
 
 test('npx embedlab --help works in the installing project', { timeout: TIMEOUT, skip: ONCE }, () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { init } from '../../src/js/index.js';
+import { init } from '../../src/js/node.js';
 import { ROOT, CLI, NATIVE_CLI, tempDir, maxAbsDiff } from './helpers.mjs';
 
 const CORPUS_LINES = 20000;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import * as embedlab from '../../src/js/index.js';
+import * as embedlab from '../../src/js/node.js';
 import { rawModule } from '../../src/js/embedlab.js';
 import { ONCE, ROOT } from './helpers.mjs';
 

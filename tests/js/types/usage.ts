@@ -2,6 +2,7 @@
 // It imports the package by name, so the "exports" map (types first) is what resolves it.
 // Lines marked @ts-expect-error must be rejected; if the typings ever accept them, tsc fails.
 import { init, Embedlab, Model } from 'embedlab';
+import 'embedlab/worker'; // the worker entry has typings too (it exports nothing)
 import type {
   Neighbour, TrainProgress, TrainOptions, TrainingStats, QueryOptions, AnalogyOptions, AnalogyReport,
   SimilarityReport, SaveFormat, VectorsFormat, TokenizeOptions,
@@ -15,6 +16,8 @@ export async function main(corpus: string, bytes: Uint8Array): Promise<void> {
   const threads: boolean = el.threads;
   const maxThreads: number = el.maxThreads;
   const isa: string = el.isa;
+  const fallback: string | undefined = el.fallbackReason;
+  void fallback;
   const heap: number = el.heapSize();
   void [variant, threads, maxThreads, isa, heap];
 

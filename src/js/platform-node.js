@@ -1,0 +1,14 @@
+// What init() needs from Node: the Node builds of the glue, the .wasm bytes read from disk (Node's
+// fetch cannot read file: URLs; the browser and Node builds share one .wasm), EMBEDLAB_VARIANT,
+// and the CPU count. Only the package's Node entry (node.js) imports this file.
+import fs from 'node:fs';
+import os from 'node:os';
+
+export const nodePlatform = {
+  loadGlue: (variant) => (variant === 'mt' ? import('./wasm/embedlab-mt-node.mjs') : import('./wasm/embedlab-st-node.mjs')),
+  moduleOptions: async (variant) => ({
+    wasmBinary: fs.readFileSync(new URL(variant === 'mt' ? './wasm/embedlab-mt.wasm' : './wasm/embedlab-st.wasm', import.meta.url)),
+  }),
+  requestedVariant: () => process.env.EMBEDLAB_VARIANT || undefined,
+  maxThreads: () => Math.max(1, os.cpus().length),
+};
