@@ -66,8 +66,8 @@ before(async () => {
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`]);
   for (const file of fs.readdirSync(fixture)) fs.copyFileSync(path.join(fixture, file), path.join(scratch, file));
   run(node, [vite, 'build']);
-  try { run(node, [webpack, '--config', 'webpack.config.cjs']); } catch (e) { console.log('WEBPACK FAILED'); }
-  try { fs.copyFileSync(path.join(scratch, 'webpack.html'), path.join(scratch, 'dist-webpack', 'index.html')); } catch {}
+  run(node, [webpack, '--config', 'webpack.config.cjs']);
+  fs.copyFileSync(path.join(scratch, 'webpack.html'), path.join(scratch, 'dist-webpack', 'index.html'));
   browser = await launchBrowser();
 });
 
