@@ -4,7 +4,7 @@
 // exactly where the page is isolated, train on the main thread and in a Worker, and find queen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, outputDir, root } from './server.mjs';
@@ -18,9 +18,13 @@ const webpack = path.join(root, 'node_modules/webpack-cli/bin/cli.js');
 
 let browser;
 const servers = [];
+const buildLogs = {};
 
+// Runs a command in the scratch app; returns what it printed on stdout and stderr.
 function run(command, args, options = {}) {
-  return execFileSync(command, args, { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], ...options });
+  const result = spawnSync(command, args, { cwd: scratch, encoding: 'utf8', ...options });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+  return `${result.stdout}\n${result.stderr}`;
 }
 
 async function startViteDev(isolated) {
@@ -61,12 +65,13 @@ before(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
   fs.mkdirSync(scratch, { recursive: true });
   // What a user does: npm install the published tarball (it has no dependencies, so offline works).
-  const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root }).trim().split('\n').pop();
+  const tarball = run('npm', ['pack', '--silent', '--pack-destination', scratch], { cwd: root }).trim().split('\n')
+    .filter((line) => line.endsWith('.tgz')).pop();
   fs.writeFileSync(path.join(scratch, 'package.json'), JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }));
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`]);
   for (const file of fs.readdirSync(fixture)) fs.copyFileSync(path.join(fixture, file), path.join(scratch, file));
-  run(node, [vite, 'build']);
-  run(node, [webpack, '--config', 'webpack.config.cjs']);
+  buildLogs.vite = run(node, [vite, 'build'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  buildLogs.webpack = run(node, [webpack, '--config', 'webpack.config.cjs']);
   fs.copyFileSync(path.join(scratch, 'webpack.html'), path.join(scratch, 'dist-webpack', 'index.html'));
   browser = await launchBrowser();
 });
@@ -74,6 +79,12 @@ before(async () => {
 after(async () => {
   await browser?.close();
   for (const s of servers) await s.close();
+});
+
+test('Vite and webpack build the app with no warning about embedlab (nothing Node-only, no computed imports)', () => {
+  for (const [tool, log] of Object.entries(buildLogs)) {
+    assert.doesNotMatch(log, /externalized|Critical dependency|node:|worker_threads/, `${tool} printed:\n${log}`);
+  }
 });
 
 const setups = {
