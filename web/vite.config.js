@@ -15,8 +15,8 @@ const isolation = process.env.EMBEDLAB_ISOLATION === 'off' ? {} : {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-// Serves the WordNet-gloss corpus (made by scripts/prepare-corpus.mjs) at /corpus/wordnet-glosses.txt
-// and the pthread worker script untouched.
+// Serves the WordNet-gloss corpus (made by scripts/prepare-corpus.mjs) at /corpus/wordnet-glosses.txt.
+// The package itself needs no configuration (see tests/e2e/apps.test.mjs).
 function corpusPlugin() {
   const serve = (req, res, next) => {
     if (req.url?.split('?')[0] !== '/corpus/wordnet-glosses.txt') return next();
@@ -31,21 +31,9 @@ function corpusPlugin() {
     fs.createReadStream(corpusFile).pipe(res);
     return undefined;
   };
-  // Emscripten's pthread worker is a classic (non-module) script: serve it byte for byte, before
-  // Vite's transforms would turn it into a module.
-  const wasmDir = path.join(root, 'src', 'js', 'wasm');
-  const serveWorker = (req, res, next) => {
-    const name = path.basename(req.url?.split('?')[0] ?? '');
-    if (!name.endsWith('.worker.js') || !fs.existsSync(path.join(wasmDir, name))) return next();
-    res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
-    for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
-    fs.createReadStream(path.join(wasmDir, name)).pipe(res);
-    return undefined;
-  };
   return {
     name: 'embedlab-corpus',
     configureServer(server) {
-      server.middlewares.use(serveWorker);
       server.middlewares.use(serve);
     },
     configurePreviewServer(server) { server.middlewares.use(serve); },
@@ -68,7 +56,6 @@ export default defineConfig({
     fs: { allow: [root] },
   },
   preview: { host: '127.0.0.1', headers: isolation },
-  worker: { format: 'es' },
   plugins: [corpusPlugin()],
   build: { target: 'es2022', outDir: path.join(root, 'build-web') },
 });
