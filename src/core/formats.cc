@@ -214,6 +214,28 @@ Embeddings parse_text(std::string_view bytes, const std::string& source, bool ha
   return Embeddings(std::move(words), dim, std::move(data));
 }
 
+// Where `count` word2vec binary records ("word " + dim floats, each optionally preceded by line
+// breaks) starting at `pos` end, or npos when the bytes do not have that shape.
+std::size_t binary_records_end(std::string_view bytes, std::size_t pos, long long count, std::size_t row_bytes) {
+  for (long long v = 0; v < count; ++v) {
+    while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == '\r')) ++pos;
+    const std::size_t space = bytes.find(' ', pos);
+    if (space == std::string_view::npos || space == pos) return std::string_view::npos;
+    if (bytes.substr(pos, space - pos).find('\n') != std::string_view::npos) return std::string_view::npos;
+    if (bytes.size() - (space + 1) < row_bytes) return std::string_view::npos;
+    pos = space + 1 + row_bytes;
+  }
+  return pos;
+}
+
+// Only line breaks (or nothing) from `pos` to the end.
+bool only_line_breaks_from(std::string_view bytes, std::size_t pos) {
+  for (; pos < bytes.size(); ++pos) {
+    if (bytes[pos] != '\n' && bytes[pos] != '\r') return false;
+  }
+  return true;
+}
+
 Embeddings parse_binary(std::string_view bytes, const std::string& source) {
   std::size_t header_start = 0;
   while (header_start < bytes.size() && (bytes[header_start] == '\n' || bytes[header_start] == '\r')) ++header_start;
@@ -267,6 +289,10 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
     words.emplace_back(word);
     index.add(words.back(), static_cast<std::size_t>(v + 1), prefix, "vector");
   }
+  if (!only_line_breaks_from(bytes, pos)) {
+    throw Error(source + ": the header promises " + with_commas(count) + " vectors, but more data follows the last of them (at byte " +
+                with_commas(static_cast<long long>(pos)) + " of " + with_commas(static_cast<long long>(bytes.size())) + ")");
+  }
   return Embeddings(std::move(words), std::move(data));
 }
 
@@ -299,11 +325,27 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
   }
   long long count, dim;
   if (fields.size() == 2 && parse_count(fields[0], count) && parse_count(fields[1], dim)) {
-    // Binary rows are raw floats: control bytes or invalid UTF-8 right after the header. A text
-    // row, even a malformed one, is left to the text parser, whose errors name the line.
     const std::size_t row_start = line_start + header.size() + 1;
     if (row_start >= bytes.size()) return VectorFormat::kWord2VecText;
     const std::string_view row = first_line(bytes, row_start);
+    // A first row of a word and `dim` numbers is text; otherwise exactly `count` binary records to
+    // the end is binary, whatever bytes its floats happen to be (one may hold 0x0A after printable
+    // bytes, which looks like the end of a text line).
+    std::vector<std::string_view> row_fields;
+    split_fields(row, row_fields);
+    bool text_row = is_valid_utf8(row) && static_cast<long long>(row_fields.size()) == dim + 1;
+    for (std::size_t i = 1; text_row && i < row_fields.size(); ++i) {
+      float value;
+      text_row = parse_float(row_fields[i], value);
+    }
+    if (text_row) return VectorFormat::kWord2VecText;
+    if (dim >= 1 && static_cast<std::size_t>(dim) <= kMaxDim && count >= 1 &&
+        static_cast<unsigned long long>(count) <= bytes.size()) {
+      const std::size_t end = binary_records_end(bytes, row_start, count, static_cast<std::size_t>(dim) * sizeof(float));
+      if (end != std::string_view::npos && only_line_breaks_from(bytes, end)) return VectorFormat::kWord2VecBinary;
+    }
+    // A damaged file: binary rows are raw floats (control bytes or invalid UTF-8 right after the
+    // header); a text row, even a malformed one, is left to the text parser, whose errors name the line.
     bool text = is_valid_utf8(row);
     for (std::size_t i = 0; text && i < row.size(); ++i) {
       const auto c = static_cast<unsigned char>(row[i]);

@@ -361,3 +361,75 @@ TEST(FormatsEdgeCases, BinaryFileStartingWithABlankLineLoads) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+// A float whose little-endian bytes are exactly `b0 b1 b2 b3`.
+float float_from_bytes(unsigned char b0, unsigned char b1, unsigned char b2, unsigned char b3) {
+  const unsigned char bytes[4] = {b0, b1, b2, b3};
+  float value;
+  std::memcpy(&value, bytes, sizeof(value));
+  return value;
+}
+
+TEST(FormatsDetection, BinaryWhoseFirstFloatHoldsALineBreakAfterPrintableBytesLoadsBack) {
+  // "w " then 'A' 'B' '\n' ... : up to the 0x0A byte the first record reads like a line of text.
+  const float tricky = float_from_bytes('A', 'B', '\n', 0x3F);
+  ASSERT_TRUE(std::isfinite(tricky));
+  const Embeddings original({"w", "x"}, 2, {tricky, 1.5f, -2.0f, 0.25f});
+  const std::string bytes = to_word2vec_binary(original);
+  ASSERT_NE(bytes.find("w AB\n"), std::string::npos);
+  EXPECT_EQ(detect_format(bytes, "tricky.bin"), VectorFormat::kWord2VecBinary);
+  const Embeddings loaded = parse_vectors(bytes, "tricky.bin");
+  EXPECT_EQ(loaded.words(), original.words());
+  EXPECT_EQ(std::memcmp(loaded.data().data(), original.data().data(), original.data().size() * sizeof(float)), 0);
+}
+
+TEST(FormatsDetection, TextWithNumbersOfOneLengthStaysText) {
+  // Rows of exactly 4 * dim bytes after the word would also fit the binary layout.
+  const std::string text = "2 3\nw 0.1 0.2 0.3\nv 0.4 0.5 0.6\n";
+  EXPECT_EQ(detect_format(text, "short.vec"), VectorFormat::kWord2VecText);
+  const Embeddings loaded = parse_vectors(text, "short.vec");
+  EXPECT_EQ(loaded.words(), (std::vector<std::string>{"w", "v"}));
+  EXPECT_FLOAT_EQ(loaded.vector(1)[2], 0.6f);
+}
+
+TEST(FormatsDetection, ThousandsOfRandomBinaryModelsLoadBackIdenticalWithoutNamingTheFormat) {
+  Rng rng(2026);
+  for (int model = 0; model < 3000; ++model) {
+    const std::size_t dim = 1 + rng.below(8);
+    const std::size_t size = 1 + rng.below(6);
+    std::vector<std::string> words;
+    for (std::size_t w = 0; w < size; ++w) {
+      std::string word = "w" + std::to_string(w) + "_";
+      const std::size_t extra = rng.below(4);
+      for (std::size_t i = 0; i < extra; ++i) word += static_cast<char>('a' + rng.below(26));
+      words.push_back(word);
+    }
+    std::vector<float> data;
+    while (data.size() < dim * size) {
+      // Any finite bit pattern: bytes of every value, line breaks and spaces included.
+      const float value = float_from_bytes(static_cast<unsigned char>(rng.below(256)), static_cast<unsigned char>(rng.below(256)),
+                                           static_cast<unsigned char>(rng.below(256)), static_cast<unsigned char>(rng.below(256)));
+      if (std::isfinite(value)) data.push_back(value);
+    }
+    const Embeddings original(words, dim, data);
+    const std::string bytes = to_word2vec_binary(original);
+    const Embeddings loaded = parse_vectors(bytes, "random.bin");
+    ASSERT_EQ(loaded.words(), original.words()) << "model " << model;
+    ASSERT_EQ(std::memcmp(loaded.data().data(), original.data().data(), data.size() * sizeof(float)), 0) << "model " << model;
+  }
+}
+
+TEST(FormatsDetection, BinaryHeaderPromisingFewerVectorsThanTheFileHoldsIsRejected) {
+  const std::string bytes = to_word2vec_binary(sample_embeddings());  // "3 3\n" + three records
+  std::string fewer = bytes;
+  fewer.replace(0, 1, "2");
+  EXPECT_TRUE(ContainsAll(parse_error(fewer, VectorFormat::kWord2VecBinary, "fewer.bin"),
+                          {"fewer.bin", "header promises 2 vectors", "more data follows"}));
+  EXPECT_TRUE(ContainsAll(parse_error(fewer, VectorFormat::kAuto, "fewer.bin"), {"fewer.bin"}));
+}
+
+}  // namespace
+}  // namespace embedlab
