@@ -176,9 +176,8 @@ SimilarityReport evaluate_similarity(const Embeddings& embeddings, std::istream&
       throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) +
                   ": expected 'word1<TAB>word2<TAB>score', found " + quote(line));
     }
-    char* end = nullptr;
-    const double score = std::strtod(score_text.c_str(), &end);
-    if (end != score_text.c_str() + score_text.size() || !std::isfinite(score)) {
+    const double score = is_decimal_number(score_text) ? std::strtod(score_text.c_str(), nullptr) : std::nan("");
+    if (!std::isfinite(score)) {
       throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) + ": score " + quote(score_text) +
                   " is not a finite number");
     }

@@ -15,10 +15,6 @@
 #include "core/error.h"
 #include "core/text.h"
 
-#if defined(__GLIBCXX__)
-#include <charconv>
-#define EMBEDLAB_HAVE_FLOAT_FROM_CHARS 1
-#endif
 
 namespace embedlab {
 namespace {
@@ -87,29 +83,12 @@ bool parse_simple_decimal(std::string_view field, float& value) {
 }
 
 // Parses a whole field as a float; false when it is not a number (NaN/Inf are numbers here).
+// One grammar for every build (is_decimal_number): the same file loads natively and in wasm.
 bool parse_float(std::string_view field, float& value) {
   if (parse_simple_decimal(field, value)) return true;
-#ifdef EMBEDLAB_HAVE_FLOAT_FROM_CHARS
-  const char* begin = field.data();
-  if (!field.empty() && field[0] == '+') ++begin;  // from_chars rejects a leading '+'
-  if (begin != field.data() && begin < field.data() + field.size() && *begin == '-') return false;  // "+-1"
-  const auto [ptr, ec] = std::from_chars(begin, field.data() + field.size(), value);
-  if (ec == std::errc::result_out_of_range && ptr == field.data() + field.size()) {
-    value = std::strtof(std::string(field).c_str(), nullptr);
-    return true;
-  }
-  return ec == std::errc() && ptr == field.data() + field.size();
-#else
-  char buffer[64];
-  if (field.empty() || field.size() >= sizeof(buffer) || field[0] == ' ') return false;
-  std::memcpy(buffer, field.data(), field.size());
-  buffer[field.size()] = '\0';
-  char* end = nullptr;
-  value = std::strtof(buffer, &end);
-  return end == buffer + field.size() && (std::isdigit(static_cast<unsigned char>(buffer[0])) || buffer[0] == '-' ||
-                                          buffer[0] == '+' || buffer[0] == '.' || buffer[0] == 'n' ||
-                                          buffer[0] == 'N' || buffer[0] == 'i' || buffer[0] == 'I');
-#endif
+  if (!is_decimal_number(field)) return false;
+  value = std::strtof(std::string(field).c_str(), nullptr);  // reads all of it: the grammar was checked
+  return true;
 }
 
 bool parse_count(std::string_view field, long long& value) {
@@ -214,11 +193,15 @@ Embeddings parse_text(std::string_view bytes, const std::string& source, bool ha
   return Embeddings(std::move(words), dim, std::move(data));
 }
 
-// Where `count` word2vec binary records ("word " + dim floats, each optionally preceded by line
-// breaks) starting at `pos` end, or npos when the bytes do not have that shape.
+// Where `count` word2vec binary records ("word " + dim floats, each ended by a line break as
+// word2vec, gensim and embedlab write them) starting at `pos` end, or npos when the bytes do not
+// have that shape.
 std::size_t binary_records_end(std::string_view bytes, std::size_t pos, long long count, std::size_t row_bytes) {
   for (long long v = 0; v < count; ++v) {
-    while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == '\r')) ++pos;
+    if (v > 0) {
+      if (pos >= bytes.size() || bytes[pos] != '\n') return std::string_view::npos;
+      ++pos;
+    }
     const std::size_t space = bytes.find(' ', pos);
     if (space == std::string_view::npos || space == pos) return std::string_view::npos;
     if (bytes.substr(pos, space - pos).find('\n') != std::string_view::npos) return std::string_view::npos;
@@ -328,22 +311,34 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
     const std::size_t row_start = line_start + header.size() + 1;
     if (row_start >= bytes.size()) return VectorFormat::kWord2VecText;
     const std::string_view row = first_line(bytes, row_start);
-    // A first row of a word and `dim` numbers is text; otherwise exactly `count` binary records to
-    // the end is binary, whatever bytes its floats happen to be (one may hold 0x0A after printable
-    // bytes, which looks like the end of a text line).
+    // Exactly `count` binary records to the end of the file is binary, whatever bytes its floats
+    // happen to be (one may hold 0x0A after printable bytes, which looks like the end of a text
+    // line), unless the file also reads in full as text: with rows of 4 x dim bytes (tiny dims)
+    // both can fit. A first row of printable text with a word and `dim` fields is otherwise text,
+    // left to the text reader, whose errors name the line.
     std::vector<std::string_view> row_fields;
     split_fields(row, row_fields);
     bool text_row = is_valid_utf8(row) && static_cast<long long>(row_fields.size()) == dim + 1;
-    for (std::size_t i = 1; text_row && i < row_fields.size(); ++i) {
-      float value;
-      text_row = parse_float(row_fields[i], value);
+    for (std::size_t i = 0; text_row && i < row.size(); ++i) {
+      const auto c = static_cast<unsigned char>(row[i]);
+      text_row = c >= 0x20 || c == '\t' || c == '\r';
     }
-    if (text_row) return VectorFormat::kWord2VecText;
+    bool binary_layout = false;
     if (dim >= 1 && static_cast<std::size_t>(dim) <= kMaxDim && count >= 1 &&
         static_cast<unsigned long long>(count) <= bytes.size()) {
       const std::size_t end = binary_records_end(bytes, row_start, count, static_cast<std::size_t>(dim) * sizeof(float));
-      if (end != std::string_view::npos && only_line_breaks_from(bytes, end)) return VectorFormat::kWord2VecBinary;
+      binary_layout = end != std::string_view::npos && only_line_breaks_from(bytes, end);
     }
+    if (binary_layout && text_row) {
+      try {
+        parse_text(bytes, source, true);
+        return VectorFormat::kWord2VecText;
+      } catch (const Error&) {
+        return VectorFormat::kWord2VecBinary;
+      }
+    }
+    if (binary_layout) return VectorFormat::kWord2VecBinary;
+    if (text_row) return VectorFormat::kWord2VecText;
     // A damaged file: binary rows are raw floats (control bytes or invalid UTF-8 right after the
     // header); a text row, even a malformed one, is left to the text parser, whose errors name the line.
     bool text = is_valid_utf8(row);

@@ -36,6 +36,12 @@ std::string lowercase_word(std::string_view word);
 // True when `text` is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 
+// True when `text` is a decimal number as files may hold it: [+-] digits [. digits] [(e|E) [+-]
+// digits] with a digit on at least one side of the point, or nan / inf / infinity in any case with
+// an optional sign. No hexadecimal, no spaces, any length. Every reader of numbers in files uses it,
+// so native and WebAssembly builds accept the same inputs.
+bool is_decimal_number(std::string_view text);
+
 // Writes `in` as training sees it: one line per input line (a leading byte-order mark skipped), its
 // tokens separated by single spaces. `source` names the input in error messages.
 void write_tokens(std::istream& in, std::ostream& out, const TokenizerOptions& options, const std::string& source);

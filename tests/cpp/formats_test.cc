@@ -433,3 +433,20 @@ TEST(FormatsDetection, BinaryHeaderPromisingFewerVectorsThanTheFileHoldsIsReject
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(FormatsNumbers, HexadecimalIsRejectedAndLongDecimalsAreRead) {
+  // Both are what the native and WebAssembly builds used to disagree on.
+  EXPECT_TRUE(ContainsAll(parse_error("1 2\nw 0x1p-2 1.5\n", VectorFormat::kAuto, "hex.vec"),
+                          {"hex.vec line 2", "'0x1p-2' is not a number"}));
+  const std::string long_decimal = "0.2500000000000000000000000000000000000000000000000000000000000000000000001";
+  ASSERT_GT(long_decimal.size(), 64u);
+  const Embeddings loaded = parse_vectors("1 2\nw " + long_decimal + " -" + long_decimal + "e0\n", "long.vec");
+  EXPECT_EQ(loaded.vector(0)[0], 0.25f);
+  EXPECT_EQ(loaded.vector(0)[1], -0.25f);
+}
+
+}  // namespace
+}  // namespace embedlab

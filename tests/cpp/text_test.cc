@@ -213,3 +213,20 @@ TEST(Text, FormatsNumbersWithThousandsSeparators) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(DecimalNumbers, TheOneGrammarEveryReaderUses) {
+  for (const char* yes : {"0", "-1", "+2.5", ".5", "5.", "1e10", "1E-3", "-0.000e+0", "nan", "-NaN", "inf", "+Infinity",
+                          "12345678901234567890123456789012345678901234567890123456789012345678901234567890.5"}) {
+    EXPECT_TRUE(is_decimal_number(yes)) << yes;
+  }
+  for (const char* no : {"", "-", ".", "e5", "1e", "1e+", "0x1p-2", "0X10", "1.2.3", " 1", "1 ", "1f", "nan(1)", "infinit",
+                         "--1", "+-1", "1,5", "١"}) {
+    EXPECT_FALSE(is_decimal_number(no)) << no;
+  }
+}
+
+}  // namespace
+}  // namespace embedlab

@@ -319,3 +319,21 @@ test('every raw method is checked for errors, with no list of names', async () =
   assert.ok(checked > 500 && failed > 400, `${checked} calls, ${failed} errors`);
   await stillWorks();
 });
+
+test('numbers in vectors files follow one grammar in every build: no hexadecimal, decimals of any length', () => {
+  assert.throws(() => el.load('1 2\nw 0x1p-2 1.5\n', { name: 'hex.vec' }), (e) => checkError(e, /hex\.vec line 2: '0x1p-2' is not a number/));
+  const long = `0.25${'0'.repeat(70)}1`;
+  const loaded = el.load(`1 2\nw ${long} -${long}e0\n`, { name: 'long.vec' });
+  assert.deepEqual([...loaded.vector('w')], [0.25, -0.25]);
+  loaded.dispose();
+});
+
+test('a binary file whose first float holds a line break after printable bytes loads back as saved', () => {
+  const floats = new Float32Array(new Uint8Array([0x41, 0x42, 0x0a, 0x3f, 0, 0, 0xc0, 0x3f]).buffer);
+  const original = el.fromVectors(['w'], 2, floats);
+  const bytes = original.save('word2vec-binary');
+  const loaded = el.load(bytes);
+  assert.deepEqual([...loaded.vector('w')], [...floats]);
+  original.dispose();
+  loaded.dispose();
+});
