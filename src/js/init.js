@@ -63,6 +63,7 @@ async function loadVariant(variant) {
   const moduleOptions = await platform.moduleOptions(variant);
   let threadFailure = null;
   const failed = new Promise((resolve, reject) => { threadFailure = reject; });
+  failed.catch(() => {}); // a worker error after a successful start must not become an unhandled rejection
   let timer = null;
   if (variant === 'mt') {
     // Emscripten 3.1.6 waits forever for a thread worker that cannot load; post.js reports it here.
