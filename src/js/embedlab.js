@@ -74,8 +74,7 @@ export class Embedlab {
    */
   trainInWorker(text, options = {}) {
     try {
-      const maxThreads = this.variant === 'mt' && threadsAvailable() ? hardwareThreads() : 1;
-      text = checkTraining(raws.get(this), text, options, maxThreads).text;
+      text = checkTraining(raws.get(this), text, options, this.maxThreads).text;
     } catch (error) {
       return Promise.reject(error);
     }

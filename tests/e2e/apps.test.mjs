@@ -4,10 +4,10 @@
 // exactly where the page is isolated, train on the main thread and in a Worker, and find queen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { launchBrowser, outputDir, root } from './server.mjs';
+import { launchBrowser, outputDir, recordProblems, root, startVite } from './server.mjs';
 import { serveStatic } from './static-server.mjs';
 
 const fixture = path.join(root, 'tests/e2e/app');
@@ -27,32 +27,10 @@ function run(command, args, options = {}) {
   return `${result.stdout}\n${result.stderr}`;
 }
 
-async function startViteDev(isolated) {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(node, [vite, '--port', String(port), '--strictPort'], {
-    cwd: scratch, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EMBEDLAB_ISOLATION: isolated ? 'on' : 'off' },
-  });
-  let log = '';
-  child.stdout.on('data', (chunk) => { log += chunk; });
-  child.stderr.on('data', (chunk) => { log += chunk; });
-  const url = `http://127.0.0.1:${port}/`;
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`vite exited with ${child.exitCode}:\n${log}`);
-    try {
-      if ((await fetch(url)).ok) return { url, close: async () => child.kill() };
-    } catch { /* not listening yet */ }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`vite did not start:\n${log}`);
-}
-
 // Opens `url`, waits for the app's report, and returns it with the console errors seen.
 async function openApp(url, { route } = {}) {
   const page = await browser.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const problems = recordProblems(page);
   if (route) await page.route(route, (r) => r.abort());
   await page.goto(url);
   await page.waitForFunction(() => document.body.dataset.result, null, { timeout: 90000 });
@@ -88,7 +66,7 @@ test('Vite and webpack build the app with no warning about embedlab (nothing Nod
 });
 
 const setups = {
-  'Vite dev server': (isolated) => startViteDev(isolated).then((s) => ({ ...s, page: '' })),
+  'Vite dev server': (isolated) => startVite({ cwd: scratch, isolated }).then((s) => ({ ...s, close: async () => s.stop(), page: '' })),
   'Vite build': (isolated) => serveStatic(path.join(scratch, 'dist-vite'), { isolated }).then((s) => ({ ...s, page: '' })),
   'webpack build': (isolated) => serveStatic(path.join(scratch, 'dist-webpack'), { isolated }).then((s) => ({ ...s, page: '' })),
   'no bundler (import map)': (isolated) => serveStatic(scratch, { isolated }).then((s) => ({ ...s, page: 'plain.html' })),

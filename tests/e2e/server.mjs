@@ -9,29 +9,41 @@ import { chromium } from 'playwright-core';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const outputDir = path.join(root, 'test-output');
 
-export async function startServer({ isolated = true } = {}) {
-  const vite = spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), '--config', 'web/vite.config.js',
-    '--port', String(20000 + Math.floor(Math.random() * 20000))], {
-    cwd: root,
+// Starts Vite's dev server (the repository's copy) in `cwd` with `args` on a free 127.0.0.1 port;
+// EMBEDLAB_ISOLATION tells the config whether to send COOP/COEP. Ready once the port answers.
+export async function startVite({ cwd = root, args = [], isolated = true } = {}) {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const vite = spawn(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), ...args, '--port', String(port), '--strictPort'], {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, EMBEDLAB_ISOLATION: isolated ? 'on' : 'off' },
   });
   let log = '';
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`vite did not start:\n${log}`)), 30000);
-    const onData = (chunk) => {
-      log += chunk;
-      const m = log.replace(/\x1b\[[0-9;]*m/g, '').match(/Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    vite.stdout.on('data', onData);
-    vite.stderr.on('data', onData);
-    vite.on('exit', (code) => reject(new Error(`vite exited with ${code}:\n${log}`)));
-  });
-  return { url, stop: () => vite.kill() };
+  vite.stdout.on('data', (chunk) => { log += chunk; });
+  vite.stderr.on('data', (chunk) => { log += chunk; });
+  const url = `http://127.0.0.1:${port}/`;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (vite.exitCode !== null) throw new Error(`vite exited with ${vite.exitCode}:\n${log}`);
+    try {
+      if ((await fetch(url)).ok) return { url, stop: () => vite.kill() };
+    } catch { /* not listening yet */ }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  vite.kill();
+  throw new Error(`vite did not start:\n${log}`);
+}
+
+// The playground's dev server.
+export function startServer({ isolated = true } = {}) {
+  return startVite({ args: ['--config', 'web/vite.config.js'], isolated });
+}
+
+// Records console errors and page errors of `page` into the returned list.
+export function recordProblems(page) {
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  return problems;
 }
 
 export async function launchBrowser() {
@@ -46,10 +58,8 @@ export async function launchBrowser() {
 // Opens the page and records console errors, page errors and requests to other hosts.
 export async function openPage(browser, url, viewport = { width: 1280, height: 800 }) {
   const page = await browser.newPage({ viewport });
-  const problems = [];
+  const problems = recordProblems(page);
   const host = new URL(url).host;
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('request', (r) => {
     const u = new URL(r.url());
     if ((u.protocol === 'http:' || u.protocol === 'https:') && u.host !== host) problems.push(`request to another host: ${r.url()}`);
