@@ -51,7 +51,8 @@ async function main() {
   // Registered last, so every panel has moved to the new model before the old one is freed.
   store.on('model', (next, previous) => { if (previous && previous.model !== next?.model) previous.model.dispose(); });
 
-  const engine = await init({ threads: false }); // queries on this thread; training runs in a Worker
+  // Training runs in a Worker, which loads the same build: the threads build where the page is isolated.
+  const engine = await init();
   showEngine(engine);
   store.set('engine', engine);
   await Promise.all(mounted);

@@ -10,6 +10,15 @@ const env = serveForTests();
 before(() => fs.mkdirSync(outputDir, { recursive: true }));
 
 describe('playground', () => {
+  test('an isolated page trains with two threads in its worker', async () => {
+    const { page, problems } = await openPage(env.browser, env.server.url);
+    assert.equal(await page.evaluate(() => globalThis.crossOriginIsolated), true);
+    assert.match(await train(page, { epochs: 1, threads: 2 }), /^done in/);
+    assert.equal(await page.textContent('#train-error'), '');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   test('loads the default corpus without console errors and says whether threads are available', async () => {
     const { page, problems } = await openPage(env.browser, env.server.url);
     assert.match(await page.textContent('#corpus-name'), /WordNet/);
