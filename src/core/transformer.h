@@ -1,0 +1,129 @@
+// A small GPT-2-style transformer (pre-norm blocks, tied output) with hand-written forward and
+// backward passes over whole batches on the SIMD kernels. Architecture, initialisation, tensor
+// names and layout are docs/transformer.md's; the weights are the named matrices of a Model of kind
+// "transformer" (1-D tensors as 1×n matrices), so they save and load with the model file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/model.h"
+#include "core/random.h"
+#include "core/tokenizer.h"
+
+namespace embedlab {
+
+// Where the order of the tokens comes from: nowhere (a bag of tokens), a fixed sinusoid added to the
+// input, a learned table added to the input (wpe), or rotations of q and k inside attention (RoPE).
+enum class Positional { kNone, kSinusoidal, kLearned, kRope };
+
+// "none", "sinusoidal", "learned", "rope"; parse_positional throws Error naming the choices.
+const char* positional_name(Positional positional);
+Positional parse_positional(const std::string& name);
+
+struct TransformerConfig {
+  int vocab = 0, width = 64, layers = 2, heads = 4, context = 64;
+  Positional positional = Positional::kLearned;
+  bool causal = true;     // next-word (GPT) = causal; masked-word (BERT) = bidirectional
+  bool segments = false;  // masked-word: a 2-row segment embedding wse.weight
+
+  // Throws Error naming the problem: zero or absurd sizes, heads not dividing width, an odd head
+  // size with rope.
+  void validate() const;
+  int head_size() const { return width / heads; }
+  // The model-file options (and safetensors metadata): vocab, width, layers, heads, context,
+  // positional (none|sinusoidal|learned|rope), objective (next|masked: causal or not), segments
+  // (true|false).
+  Settings settings() const;
+  // Reads those names (other names, e.g. training options, are ignored; `segments` defaults to
+  // objective == masked) and validates; throws Error naming a missing or malformed one.
+  static TransformerConfig from_settings(const Settings& settings);
+
+  // The matrices this configuration has, in docs/transformer.md's order (the model's order).
+  struct MatrixShape {
+    std::string name;
+    std::size_t rows, cols;
+    bool decay;  // 2-D weights (AdamW decays them); biases and LayerNorm parameters are not
+  };
+  std::vector<MatrixShape> matrix_shapes() const;
+};
+
+// Sequences of token ids for one forward pass.
+struct TokenBatch {  // rows sequences of `length` (<= context) tokens, row-major
+  int rows = 0, length = 0;
+  std::vector<std::int32_t> tokens;
+  std::vector<std::int32_t> segments;  // empty, or rows*length of 0/1
+  std::vector<std::int32_t> targets;   // rows*length, -1 = not predicted
+};
+
+// The input embedding of one sequence part by part (each length×width, row-major):
+// sum = token + position + segment exactly as the model's first layer sees it (position is zero
+// for none and rope, segment zero without segments).
+struct InputParts {
+  int length = 0, width = 0;
+  std::vector<float> token, position, segment, sum;
+};
+
+class Transformer {
+ public:
+  static constexpr const char* kKind = "transformer";
+
+  // Adds the matrices docs/transformer.md lists for `config` to `model`, initialised as GPT-2
+  // (normal(0, 0.02) from rng; projections into the residual 0.02/sqrt(2L); biases 0, LN gains 1).
+  static void add_parameters(Model& model, const TransformerConfig& config, Rng& rng);
+
+  // Binds to `model`'s matrices (throws Error naming a missing or wrong-shaped one). The model
+  // must outlive the transformer.
+  Transformer(Model& model, const TransformerConfig& config);
+  ~Transformer();
+  Transformer(Transformer&&) noexcept;
+  Transformer& operator=(Transformer&&) noexcept;
+
+  const TransformerConfig& config() const { return config_; }
+
+  struct Parameter {
+    std::string name;
+    float* values;
+    std::size_t size;
+    bool decay;  // 2-D weights incl. wte/wpe/wse
+  };
+  // In a fixed order (the model's matrix order, docs/transformer.md's table).
+  std::vector<Parameter> parameters();
+
+  // Activations and scratch for batches of up to rows×length tokens, for one thread.
+  class Workspace;
+  std::unique_ptr<Workspace> make_workspace(int rows, int length) const;
+
+  // Forward over the batch; returns the SUM of cross-entropies over targets >= 0 (their count in
+  // *predicted when not null). If grads != nullptr (one vector per parameter, same order and
+  // sizes as parameters()), ADDS grad_scale * d(sum)/d(param) into them. Throws Error on a batch
+  // that does not fit the workspace or the config (length > context, an id outside the
+  // vocabulary, a segment id other than 0/1).
+  double forward_backward(const TokenBatch& batch, Workspace& ws, std::vector<std::vector<float>>* grads,
+                          float grad_scale, std::int64_t* predicted);
+  // rows*length × vocab logits from the last forward in `ws`.
+  const float* logits(const Workspace& ws) const;
+  // The final hidden states (after ln_f), rows*length × width, from the last forward in `ws`.
+  const float* hidden(const Workspace& ws) const;
+
+  // The input embedding of one sequence (segments empty = all sentence A), part by part.
+  InputParts inputs(const std::vector<std::int32_t>& tokens, const std::vector<std::int32_t>& segments) const;
+
+ private:
+  struct Layer;
+  TransformerConfig config_;
+  const float* wte_ = nullptr;
+  const float* wpe_ = nullptr;
+  const float* wse_ = nullptr;
+  const float* ln_f_weight_ = nullptr;
+  const float* ln_f_bias_ = nullptr;
+  std::vector<Layer> layers_;
+  std::vector<Parameter> parameters_;
+  std::vector<float> sinusoid_;  // context×width when positional is sinusoidal
+  std::vector<float> rope_cos_, rope_sin_;  // context×(head_size/2) when positional is rope
+};
+
+}  // namespace embedlab
