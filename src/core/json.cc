@@ -51,10 +51,7 @@ class Parser {
     const char c = text_[at_];
     if (c == '{') {
       value.type = JsonValue::Type::kObject;
-      ++at_;
-      skip_space();
-      if (at_ < text_.size() && text_[at_] == '}') return ++at_, value;
-      for (;;) {
+      parse_items('}', [&] {
         skip_space();
         if (at_ >= text_.size() || text_[at_] != '"') fail("expected a quoted key but found " + describe_next());
         const std::size_t key_at = at_;
@@ -66,30 +63,13 @@ class Parser {
         expect(':');
         JsonValue member = parse_value(depth + 1);
         value.members.emplace_back(std::move(key), std::move(member));
-        skip_space();
-        if (at_ < text_.size() && text_[at_] == ',') {
-          ++at_;
-          continue;
-        }
-        expect('}');
-        return value;
-      }
+      });
+      return value;
     }
     if (c == '[') {
       value.type = JsonValue::Type::kArray;
-      ++at_;
-      skip_space();
-      if (at_ < text_.size() && text_[at_] == ']') return ++at_, value;
-      for (;;) {
-        value.items.push_back(parse_value(depth + 1));
-        skip_space();
-        if (at_ < text_.size() && text_[at_] == ',') {
-          ++at_;
-          continue;
-        }
-        expect(']');
-        return value;
-      }
+      parse_items(']', [&] { value.items.push_back(parse_value(depth + 1)); });
+      return value;
     }
     if (c == '"') {
       value.type = JsonValue::Type::kString;
@@ -105,6 +85,24 @@ class Parser {
     if (literal("false")) return value.type = JsonValue::Type::kBool, value;
     if (literal("null")) return value;
     fail("expected a JSON value but found " + describe_next());
+  }
+
+  // From an opening bracket at at_: `item` for each comma-separated item up to `close`.
+  template <class Item>
+  void parse_items(char close, Item item) {
+    ++at_;
+    skip_space();
+    if (at_ < text_.size() && text_[at_] == close) {
+      ++at_;
+      return;
+    }
+    for (;;) {
+      item();
+      skip_space();
+      if (at_ >= text_.size() || text_[at_] != ',') break;
+      ++at_;
+    }
+    expect(close);
   }
 
   std::string parse_number() {

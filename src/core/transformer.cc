@@ -78,6 +78,15 @@ class NormalSource {
   bool has_spare_ = false;
 };
 
+// The (row, head) pairs of a chunk: fn(block) where block = (row·heads + head)·t_len indexes the
+// head's first position (its q, k, v rows start at block·dh, its probabilities at block·t_len).
+template <class Fn>
+void for_each_head(std::size_t rows, std::size_t heads, std::size_t t_len, Fn fn) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t h = 0; h < heads; ++h) fn(r, h, (r * heads + h) * t_len);
+  }
+}
+
 // row r of an n-column block
 inline float* row_of(float* base, std::size_t r, std::size_t n) { return base + r * n; }
 inline const float* row_of(const float* base, std::size_t r, std::size_t n) { return base + r * n; }
@@ -453,27 +462,23 @@ void Transformer::attention_forward(const Layer& layer, Workspace& ws, std::size
 
   // Per row and head: P = softmax(q·kᵀ / sqrt(dh), masked), out = P·v.
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t h = 0; h < heads; ++h) {
-      const std::size_t block = (r * heads + h) * t_len;
-      const float* q = a.q.data() + block * dh;
-      const float* k = a.k.data() + block * dh;
-      const float* v = a.v.data() + block * dh;
-      float* p = att + block * t_len;
-      kernels::matmul_bt(q, k, p, t_len, t_len, dh, false);
-      for (std::size_t i = 0; i < t_len; ++i) {
-        float* row = p + i * t_len;
-        const std::size_t seen = config_.causal ? i + 1 : t_len;  // next-word: j > i is masked
-        kernels::scale(scale, row, seen);
-        kernels::softmax_rows(row, 1, seen);
-        std::fill(row + seen, row + t_len, 0.0f);
-      }
-      kernels::matmul(p, v, ws.head.data(), t_len, dh, t_len, false);
-      for (std::size_t t = 0; t < t_len; ++t) {
-        std::copy_n(ws.head.data() + t * dh, dh, row_of(a.attn_out.data(), r * t_len + t, d) + h * dh);
-      }
+  for_each_head(rows, heads, t_len, [&](std::size_t r, std::size_t h, std::size_t block) {
+    const float* q = a.q.data() + block * dh;
+    const float* k = a.k.data() + block * dh;
+    float* p = att + block * t_len;
+    kernels::matmul_bt(q, k, p, t_len, t_len, dh, false);
+    for (std::size_t i = 0; i < t_len; ++i) {
+      float* row = p + i * t_len;
+      const std::size_t seen = config_.causal ? i + 1 : t_len;  // next-word: j > i is masked
+      kernels::scale(scale, row, seen);
+      kernels::softmax_rows(row, 1, seen);
+      std::fill(row + seen, row + t_len, 0.0f);
     }
-  }
+    kernels::matmul(p, a.v.data() + block * dh, ws.head.data(), t_len, dh, t_len, false);
+    for (std::size_t t = 0; t < t_len; ++t) {
+      std::copy_n(ws.head.data() + t * dh, dh, row_of(a.attn_out.data(), r * t_len + t, d) + h * dh);
+    }
+  });
 }
 
 // From ws.dtmp = dL/d(attn_out) (n×d), writes dL/d(q|k|v before rope) to ws.qkv (n×3d).
@@ -484,31 +489,25 @@ void Transformer::attention_backward(Workspace& ws, std::size_t l) const {
   const std::size_t dh = d / heads, half = dh / 2;
   const float* att = a.att.data() + ws.first_row * heads * t_len * t_len;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t h = 0; h < heads; ++h) {
-      const std::size_t block = (r * heads + h) * t_len;
-      const float* q = a.q.data() + block * dh;
-      const float* k = a.k.data() + block * dh;
-      const float* v = a.v.data() + block * dh;
-      const float* p = att + block * t_len;
-      float* dout = ws.head.data();
-      for (std::size_t t = 0; t < t_len; ++t) {
-        std::copy_n(row_of(ws.dtmp.data(), r * t_len + t, d) + h * dh, dh, dout + t * dh);
-      }
-      float* dp = ws.datt.data();
-      kernels::matmul_bt(dout, v, dp, t_len, t_len, dh, false);                        // dP = dout·vᵀ
-      kernels::matmul_at(p, dout, ws.dv.data() + block * dh, t_len, dh, t_len, false);  // dv = Pᵀ·dout
-      for (std::size_t i = 0; i < t_len; ++i) {
-        // softmax: dS = P ⊙ (dP - Σ_j P·dP), then the 1/sqrt(dh) of the scores
-        const float* pr = p + i * t_len;
-        float* row = dp + i * t_len;
-        const float inner = kernels::dot(pr, row, t_len);
-        for (std::size_t j = 0; j < t_len; ++j) row[j] = pr[j] * (row[j] - inner) * scale;
-      }
-      kernels::matmul(dp, k, ws.dq.data() + block * dh, t_len, dh, t_len, false);     // dq = dS·k
-      kernels::matmul_at(dp, q, ws.dk.data() + block * dh, t_len, dh, t_len, false);  // dk = dSᵀ·q
+  for_each_head(rows, heads, t_len, [&](std::size_t r, std::size_t h, std::size_t block) {
+    const float* p = att + block * t_len;
+    float* dout = ws.head.data();
+    for (std::size_t t = 0; t < t_len; ++t) {
+      std::copy_n(row_of(ws.dtmp.data(), r * t_len + t, d) + h * dh, dh, dout + t * dh);
     }
-  }
+    float* dp = ws.datt.data();
+    kernels::matmul_bt(dout, a.v.data() + block * dh, dp, t_len, t_len, dh, false);  // dP = dout·vᵀ
+    kernels::matmul_at(p, dout, ws.dv.data() + block * dh, t_len, dh, t_len, false);  // dv = Pᵀ·dout
+    for (std::size_t i = 0; i < t_len; ++i) {
+      // softmax: dS = P ⊙ (dP - Σ_j P·dP), then the 1/sqrt(dh) of the scores
+      const float* pr = p + i * t_len;
+      float* row = dp + i * t_len;
+      const float inner = kernels::dot(pr, row, t_len);
+      for (std::size_t j = 0; j < t_len; ++j) row[j] = pr[j] * (row[j] - inner) * scale;
+    }
+    kernels::matmul(dp, a.k.data() + block * dh, ws.dq.data() + block * dh, t_len, dh, t_len, false);     // dq = dS·k
+    kernels::matmul_at(dp, a.q.data() + block * dh, ws.dk.data() + block * dh, t_len, dh, t_len, false);  // dk = dSᵀ·q
+  });
   // Back to n×3d, undoing the rope rotation (its transpose) on dq and dk.
   const bool rope = config_.positional == Positional::kRope;
   for (std::size_t r = 0; r < rows; ++r) {
