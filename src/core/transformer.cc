@@ -350,6 +350,7 @@ Transformer::Workspace::Workspace(const TransformerConfig& for_config, std::size
   dfc.resize(4 * n * d);
   dfc_pre.resize(4 * n * d);
   datt.resize(max_length * max_length);
+  picked.resize(n);
 }
 
 std::unique_ptr<Transformer::Workspace> Transformer::make_workspace(int rows, int length) const {
@@ -638,15 +639,15 @@ double Transformer::run_chunk(const TokenBatch& batch, Workspace& ws, std::vecto
                              n, d, kLayerNormEps);
   kernels::matmul_bt(lnf, wte_, logits, n, vocab, d, false);  // tied output
 
-  // ---- cross-entropy; probs becomes grad_scale · dL/dlogits ----
+  // ---- cross-entropy; the predicted positions' probs become grad_scale · dL/dlogits ----
+  // Only predicted positions have a gradient (all of them for next-word, ~15% for masked-word):
+  // their rows are packed at the front of probs (row j is position picked[j]).
   double loss = 0.0;
+  std::size_t m = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::int32_t target = targets[i];
-    float* prob = row_of(ws.probs.data(), i, vocab);
-    if (target < 0) {
-      if (grads != nullptr) std::fill(prob, prob + vocab, 0.0f);
-      continue;
-    }
+    if (target < 0) continue;
+    float* prob = row_of(ws.probs.data(), m, vocab);
     const float* logit = row_of(logits, i, vocab);
     std::copy_n(logit, vocab, prob);
     kernels::softmax_rows(prob, 1, vocab);
@@ -663,15 +664,27 @@ double Transformer::run_chunk(const TokenBatch& batch, Workspace& ws, std::vecto
     if (grads != nullptr) {
       kernels::scale(grad_scale, prob, vocab);
       prob[target] -= grad_scale;
+      ws.picked[m] = i;
     }
+    ++m;
   }
-  if (grads == nullptr) return loss;
+  if (grads == nullptr || m == 0) return loss;  // nothing predicted: every gradient is 0
 
   // ---- backward ----
   std::vector<std::vector<float>>& g = *grads;
-  // logits = lnf · wteᵀ: dlnf = dlogits · wte, dwte += dlogitsᵀ · lnf
-  kernels::matmul(ws.probs.data(), wte_, ws.dtmp.data(), n, d, vocab, false);
-  kernels::matmul_at(ws.probs.data(), lnf, g[0].data(), vocab, d, n, true);
+  // logits = lnf · wteᵀ: dlnf = dlogits · wte, dwte += dlogitsᵀ · lnf, over the predicted rows
+  if (m == n) {
+    kernels::matmul(ws.probs.data(), wte_, ws.dtmp.data(), n, d, vocab, false);
+    kernels::matmul_at(ws.probs.data(), lnf, g[0].data(), vocab, d, n, true);
+  } else {
+    float* lnf_picked = ws.dq.data();  // free until the attention backward
+    for (std::size_t j = 0; j < m; ++j) std::copy_n(row_of(lnf, ws.picked[j], d), d, row_of(lnf_picked, j, d));
+    kernels::matmul_at(ws.probs.data(), lnf_picked, g[0].data(), vocab, d, m, true);
+    float* dlnf_picked = ws.dk.data();  // likewise
+    kernels::matmul(ws.probs.data(), wte_, dlnf_picked, m, d, vocab, false);
+    std::fill(ws.dtmp.begin(), ws.dtmp.begin() + static_cast<std::ptrdiff_t>(n * d), 0.0f);
+    for (std::size_t j = 0; j < m; ++j) std::copy_n(row_of(dlnf_picked, j, d), d, row_of(ws.dtmp.data(), ws.picked[j], d));
+  }
   std::fill(ws.dres.begin(), ws.dres.begin() + static_cast<std::ptrdiff_t>(n * d), 0.0f);
   kernels::layernorm_backward(ws.dtmp.data(), ws.x_final.data(), ws.lnf_mean.data(), ws.lnf_rstd.data(), ln_f_weight_,
                               ws.dres.data(), g[ln_f_index_].data(), g[ln_f_index_ + 1].data(), n, d);
