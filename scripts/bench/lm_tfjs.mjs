@@ -101,12 +101,15 @@ const mm = tf.customGrad((a, b, save) => {
   return { value: tf.matMul(a, b), gradFunc: (dy, [sa, sb]) => [tf.matMul(dy, swapLast(sb)), tf.matMul(swapLast(sa), dy)] };
 });
 
+// Column sums of x [N, k] as ones[1, N] · x: tf.sum over axis 0 transposes first and is ~50x slower.
+const sumRows = (x) => tf.reshape(tf.matMul(tf.ones([1, x.shape[0]]), x), [x.shape[1]]);
+
 // x [N, in] · W [in, out] + bias [out].
 const linearFast = tf.customGrad((x, w, bias, save) => {
   save([x, w]);
   return {
     value: tf.add(tf.matMul(x, w), bias),
-    gradFunc: (dy, [sx, sw]) => [tf.matMul(dy, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy), tf.sum(dy, 0)],
+    gradFunc: (dy, [sx, sw]) => [tf.matMul(dy, tf.transpose(sw)), tf.matMul(tf.transpose(sx), dy), sumRows(dy)],
   };
 });
 
@@ -122,7 +125,7 @@ const layerNormFast = tf.customGrad((x, gain, bias, save) => {
       // dx = rstd * (g·dy - mean(g·dy) - xhat * mean(g·dy·xhat))
       const dxhat = tf.mul(dy, sgain);
       const dx = tf.mul(srstd, tf.sub(tf.sub(dxhat, tf.mean(dxhat, 1, true)), tf.mul(sxhat, tf.mean(tf.mul(dxhat, sxhat), 1, true))));
-      return [dx, tf.sum(tf.mul(dy, sxhat), 0), tf.sum(dy, 0)];
+      return [dx, sumRows(tf.mul(dy, sxhat)), sumRows(dy)];
     },
   };
 });
@@ -130,7 +133,7 @@ const layerNormFast = tf.customGrad((x, gain, bias, save) => {
 // GELU, tanh approximation: 0.5 x (1 + tanh(c (x + 0.044715 x^3))), c = sqrt(2/pi).
 const GELU_C = Math.sqrt(2 / Math.PI);
 const geluFast = tf.customGrad((x, save) => {
-  const t = tf.tanh(tf.mul(GELU_C, tf.add(x, tf.mul(0.044715, tf.pow(x, 3)))));
+  const t = tf.tanh(tf.mul(GELU_C, tf.add(x, tf.mul(tf.mul(0.044715, x), tf.square(x))))); // not tf.pow: slower
   save([x, t]);
   return {
     value: tf.mul(tf.mul(0.5, x), tf.add(1, t)),
@@ -155,12 +158,21 @@ const linear = (x, w, bias, naive) => (naive ? tf.add(tf.matMul(x, w, false, tru
 // 4.22 writes int32 bits under a float32 dtype (1 reads as 1.4e-45): make int32 and cast.
 const oneHot = (ids, V) => tf.cast(tf.oneHot(tf.tensor1d(ids, 'int32'), V), 'float32');
 
+// table[ids] copied in JavaScript: tf.gather of 1k rows takes milliseconds on the wasm backend.
+function gatherRows(table, ids) {
+  const d = table.shape[1];
+  const from = table.dataSync();
+  const rows = new Float32Array(ids.length * d);
+  for (let i = 0; i < ids.length; i++) rows.set(from.subarray(ids[i] * d, ids[i] * d + d), i * d);
+  return tf.tensor2d(rows, [ids.length, d]);
+}
+
 // Rows ids of table [V, d]; the gradient scatter-adds dy's rows in JavaScript.
 function embed(table, ids, naive) {
   const [V, d] = table.shape;
   if (naive) return tf.matMul(oneHot(ids, V), table);
   return tf.customGrad((t) => ({
-    value: tf.gather(t, tf.tensor1d(ids, 'int32')),
+    value: gatherRows(t, ids),
     gradFunc: (dy) => {
       const rows = dy.dataSync();
       const grad = new Float32Array(V * d);
@@ -175,17 +187,20 @@ function embed(table, ids, naive) {
 }
 
 // Mean cross-entropy of logits [N, V] against targets (Int32Array N): custom gradient
-// (softmax - onehot) / N, one pass instead of autodiff through logSoftmax.
+// (softmax - onehot) / N from the softmax kept from the forward pass (one exp over N·V, not two).
 function crossEntropy(logits, targets, naive) {
   const [N, V] = logits.shape;
   if (naive) return tf.losses.softmaxCrossEntropy(oneHot(targets, V), logits);
-  const picked = Int32Array.from(targets, (t, i) => i * V + t);
   return tf.customGrad((x, save) => {
-    const lse = tf.logSumExp(x, 1, true);
-    save([x, lse]);
+    const onehot = oneHot(targets, V);
+    const max = tf.max(x, 1, true);
+    const e = tf.exp(tf.sub(x, max));
+    const total = tf.sum(e, 1, true);
+    const lse = tf.add(tf.log(total), max); // [N, 1]
+    save([tf.div(e, total), onehot]); // what the gradient needs must be saved, or it is disposed
     return {
-      value: tf.mean(tf.sub(tf.squeeze(lse, [1]), tf.gather(tf.reshape(x, [-1]), tf.tensor1d(picked, 'int32')))),
-      gradFunc: (dy, [sx, slse]) => [tf.mul(tf.sub(tf.exp(tf.sub(sx, slse)), oneHot(targets, V)), tf.div(dy, N))],
+      value: tf.div(tf.sum(tf.sub(lse, tf.sum(tf.mul(x, onehot), 1, true))), N),
+      gradFunc: (dy, [softmax, sonehot]) => [tf.mul(tf.sub(softmax, sonehot), tf.div(dy, N))],
     };
   })(logits);
 }
@@ -300,7 +315,8 @@ class Transformer {
       const w = (name) => p[`h.${l}.${name}`];
       const a = layerNorm(x, w('ln_1.weight'), w('ln_1.bias'), naive);
       const qkv = linear(a, w('attn.c_attn.weight'), w('attn.c_attn.bias'), naive); // [N, 3d]
-      let [q, k, v] = tf.split(qkv, 3, 1).map(heads);
+      // Three tf.slice, not tf.split: SplitV is ~10x slower than the slices on the wasm backend.
+      let [q, k, v] = [0, 1, 2].map((j) => heads(tf.slice(qkv, [0, j * d], [B * T, d])));
       if (this.rope) [q, k] = [rope(q), rope(k)];
       let score = naive ? tf.matMul(q, k, false, true) : mm(q, tf.transpose(k, [0, 1, 3, 2])); // [B, h, T, T]
       score = tf.mul(score, 1 / Math.sqrt(dh));
@@ -418,8 +434,9 @@ function train(model, opts, trainIds, valIds) {
   const optimizer = new AdamW(model.params);
   let initial = null;
   let start = performance.now();
+  let cpu = process.cpuUsage();
   for (let step = 0; step < steps; step++) {
-    if (step === 1) start = performance.now();
+    if (step === 1) [start, cpu] = [performance.now(), process.cpuUsage()];
     const { inputs, targets } = batchAt(trainIds, step, B, T);
     const { loss, grads } = model.lossAndGrads(inputs, targets, B);
     const norm = gradNorm(grads);
@@ -428,12 +445,14 @@ function train(model, opts, trainIds, valIds) {
     tf.dispose(Object.values(grads));
   }
   const ms = performance.now() - start;
+  const { user, system } = process.cpuUsage(cpu);
   const timed = Math.max(1, steps - 1);
   return {
     tool: `tfjs-${tf.getBackend()}${model.naive ? '-naive' : ''}`, tfjs: tf.version.tfjs,
     threads: tf.getBackend() === 'wasm' ? tfwasm.getThreadsCount() : 1, steps, params: model.parameterCount,
     ms_per_step: ms / timed,
     tokens_per_s: steps > 1 ? (timed * B * T) / (ms / 1000) : null,
+    cpu_ms_per_step: (user + system) / 1000 / timed, // all threads; on a busy machine, wall time / this shows the share we got
     initial_loss: initial?.loss ?? null, initial_grad_norm: initial?.norm ?? null,
     val_loss: valIds ? validationLoss(model, valIds, B, T) : null,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,

@@ -236,10 +236,10 @@ def train(model, args, train_ids, val_ids):
     optimizer = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.1}, {'params': no_decay, 'weight_decay': 0.0}],
                                   lr=args.lr, betas=(0.9, 0.95), eps=1e-8)
     initial = None
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for step in range(args.steps):
         if step == 1:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
         for group in optimizer.param_groups:
             group['lr'] = learning_rate(step, args.steps, args.lr, args.warmup)
         inputs, targets = batch_at(train_ids, step, args.batch, args.context)
@@ -250,13 +250,14 @@ def train(model, args, train_ids, val_ids):
             initial = (float(loss), grad_norm(model))
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
     timed_steps = max(1, args.steps - 1)
     return {
         'tool': 'pytorch', 'torch': torch.__version__, 'threads': torch.get_num_threads(), 'steps': args.steps,
         'params': sum(p.numel() for p in model.parameters()),
         'ms_per_step': 1000 * seconds / timed_steps,
         'tokens_per_s': timed_steps * args.batch * args.context / seconds if args.steps > 1 else None,
+        'cpu_ms_per_step': 1000 * cpu_seconds / timed_steps,  # all threads
         'initial_loss': initial[0] if initial else None, 'initial_grad_norm': initial[1] if initial else None,
         'val_loss': validation_loss(model, val_ids, args.batch, args.context) if val_ids is not None else None,
         'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
