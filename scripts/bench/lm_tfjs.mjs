@@ -4,8 +4,9 @@
 // batches, schedule and outputs as lm_torch.py:
 //   train:  node lm_tfjs.mjs --train train.ids --val val.ids --vocab 1024 --width 64 --layers 2 --heads 4 \
 //               --context 64 --batch 16 --steps 50 --threads 1              -> one JSON line
-//   parity: node lm_tfjs.mjs --init init.safetensors --train train.ids --batch 16
-//               -> "initial loss <float> grad-norm <float>"
+//   parity: node lm_tfjs.mjs --init init.safetensors --train train.ids --batch 16 --steps 0
+//               -> "initial loss <float> grad-norm <float>"; --init also starts training from those
+//               weights, --report-initial prints that line too
 //   --backend cpu runs TF.js's pure-JavaScript backend instead; --naive writes the model the obvious
 //   way (tf.matMul with transposeB, autodiff through every op, an embedding as oneHot x matrix),
 //   to show what the care below is worth.
@@ -412,7 +413,8 @@ function batchAt(ids, step, B, T) {
 // Linear warm-up (step+1)/warmup·lr, then cosine from lr down to 0.1·lr at the last step.
 function learningRate(step, steps, lr, warmup) {
   if (step < warmup) return (lr * (step + 1)) / warmup;
-  const progress = (step - warmup) / Math.max(1, steps - 1 - warmup);
+  const decaySteps = steps - 1 - warmup;
+  const progress = decaySteps > 0 ? Math.min(1, (step - warmup) / decaySteps) : 1;
   return lr * (0.1 + 0.9 * 0.5 * (1 + Math.cos(Math.PI * progress)));
 }
 
@@ -441,7 +443,7 @@ function train(model, opts, trainIds, valIds) {
     const { loss, grads } = model.lossAndGrads(inputs, targets, B);
     const norm = gradNorm(grads);
     if (step === 0) initial = { loss, norm };
-    optimizer.apply(grads, learningRate(step, steps, opts.lr, opts.warmup), norm > 1 ? 1 / (norm + 1e-6) : 1);
+    optimizer.apply(grads, learningRate(step, steps, opts.lr, opts.warmup), Math.min(1, 1 / (norm + 1e-6)));
     tf.dispose(Object.values(grads));
   }
   const ms = performance.now() - start;
@@ -471,6 +473,7 @@ async function main() {
       warmup: { type: 'string', default: '10' }, threads: { type: 'string', default: '1' },
       seed: { type: 'string', default: '1' }, backend: { type: 'string', default: 'wasm' },
       naive: { type: 'boolean', default: false }, 'per-tensor': { type: 'boolean', default: false },
+      'report-initial': { type: 'boolean', default: false },
     },
   });
   if (!o.train) throw new Error('--train <token-id file> is required');
@@ -492,17 +495,20 @@ async function main() {
   const model = new Transformer(cfg, weights, { seed: Number(o.seed), naive: o.naive });
   const trainIds = readIds(o.train, cfg.vocab);
   const B = Number(o.batch);
-  if (o.init) {
+  const initialLine = (loss, norm) => `initial loss ${loss.toPrecision(9)} grad-norm ${norm.toPrecision(9)}`;
+  if (Number(o.steps) === 0) {
     const { inputs, targets } = batchAt(trainIds, 0, B, cfg.context);
     const { loss, grads } = model.lossAndGrads(inputs, targets, B);
-    console.log(`initial loss ${loss.toPrecision(9)} grad-norm ${gradNorm(grads).toPrecision(9)}`);
+    console.log(initialLine(loss, gradNorm(grads)));
     if (o['per-tensor']) {
       for (const name of Object.keys(model.shapes)) console.log(`grad-norm ${name} ${gradNorm({ [name]: grads[name] }).toPrecision(9)}`);
     }
     return;
   }
   const valIds = o.val ? readIds(o.val, cfg.vocab) : null;
-  console.log(JSON.stringify(train(model, { batch: B, steps: Number(o.steps), lr: Number(o.lr), warmup: Number(o.warmup) }, trainIds, valIds)));
+  const result = train(model, { batch: B, steps: Number(o.steps), lr: Number(o.lr), warmup: Number(o.warmup) }, trainIds, valIds);
+  if (o['report-initial']) console.log(initialLine(result.initial_loss, result.initial_grad_norm));
+  console.log(JSON.stringify(result));
 }
 
 main().then(() => process.exit(0), (e) => {

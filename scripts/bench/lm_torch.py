@@ -8,8 +8,9 @@ Needs only Debian's python3-torch (1.13); no other package.
 
   train:   lm_torch.py --train train.ids --val val.ids --vocab 1024 --width 64 --layers 2 --heads 4 \
                --context 64 --batch 16 --steps 50 --threads 1        -> one JSON line
-  parity:  lm_torch.py --init init.safetensors --train train.ids --batch 16
-               -> "initial loss <float> grad-norm <float>" (the parity batch, docs/transformer.md)
+  parity:  lm_torch.py --init init.safetensors --train train.ids --batch 16 --steps 0
+               -> "initial loss <float> grad-norm <float>" (the parity batch, docs/transformer.md);
+           --init also starts training from those weights, --report-initial prints that line too
   init:    lm_torch.py --write-init init.safetensors --vocab 1024 ... (this model's initial weights)
 
 Token-id files hold whitespace-separated integers. Training batches are deterministic so every tool
@@ -212,7 +213,8 @@ def learning_rate(step, steps, lr, warmup):
     """Linear warm-up (step+1)/warmup*lr, then cosine from lr down to 0.1*lr at the last step."""
     if step < warmup:
         return lr * (step + 1) / warmup
-    progress = (step - warmup) / max(1, steps - 1 - warmup)
+    decay_steps = steps - 1 - warmup
+    progress = min(1.0, (step - warmup) / decay_steps) if decay_steps > 0 else 1.0
     return lr * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
 
 
@@ -268,7 +270,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--train', help='training token ids (whitespace-separated integers)')
     p.add_argument('--val', help='validation token ids')
-    p.add_argument('--init', help='parity: initial weights (safetensors, e.g. embedlab lm train --export-init)')
+    p.add_argument('--init', help='start from these weights (safetensors, e.g. from embedlab lm train --export-init)')
+    p.add_argument('--report-initial', action='store_true', help="print step 0's loss and gradient norm (always with --steps 0)")
     p.add_argument('--per-tensor', action='store_true', help="parity: also each tensor's gradient norm")
     p.add_argument('--write-init', help="write this model's initial weights as safetensors and exit")
     p.add_argument('--vocab', type=int, default=1024)
@@ -312,6 +315,7 @@ def main():
         if missing:
             sys.exit(f'lm_torch.py: {args.init}: tensors do not match the configuration: {sorted(missing)}')
         model.load_state_dict(tensors)
+    if args.steps == 0:
         loss = loss_of(model, *batch_at(train_ids, 0, args.batch, args.context))
         loss.backward()
         print(f'initial loss {float(loss):.9g} grad-norm {grad_norm(model):.9g}')
@@ -320,7 +324,10 @@ def main():
                 print(f'grad-norm {name} {float(q.grad.double().norm()):.9g}')
         return
     val_ids = read_ids(args.val, cfg['vocab']) if args.val else None
-    print(json.dumps(train(model, args, train_ids, val_ids)))
+    result = train(model, args, train_ids, val_ids)
+    if args.report_initial:
+        print(f"initial loss {result['initial_loss']:.9g} grad-norm {result['initial_grad_norm']:.9g}")
+    print(json.dumps(result))
 
 
 if __name__ == '__main__':
