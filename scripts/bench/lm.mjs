@@ -8,6 +8,7 @@
 // embedlab has no `lm train`). A count-based bigram row gives each configuration's floor to beat.
 //   node scripts/bench/lm.mjs [--repeat 3] [--threads 1,2] [--configs V1024-d64,V2048-d128,bytes-d64]
 //                             [--tools embedlab,wasm,tfjs,pytorch] [--steps N] [--tfjs-naive]
+//                             [--embedlab PATH (the native CLI, default build/embedlab)]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const here = path.join(root, 'scripts', 'bench');
 const outDir = path.join(root, 'bench-out', 'lm');
-const nativeCli = path.join(root, 'build', 'embedlab');
+const nativeCli = path.resolve(option('embedlab', path.join(root, 'build', 'embedlab')));
 const nodeCli = path.join(root, 'src', 'js', 'cli.js');
 const glosses = path.join(root, 'data', 'wordnet-glosses.txt');
 
@@ -147,9 +148,11 @@ const reference = (command, script, extra = []) => ({
 });
 
 // embedlab's `lm train` (native or Node CLI): detected through --help, skipped with a note when the
-// build has none. It reads the harness's ids when it offers --input-ids (whitespace-separated ids);
-// otherwise it trains on the glosses text with its own BPE of the config's vocabulary size (at least
-// 261), which measures the same model's speed but not on the same tokens: val loss and step 0 blank.
+// build has none. It reads the harness's ids when it offers --input-ids (and --validation-ids)
+// FILE (whitespace-separated ids); otherwise it trains on the glosses text with its own BPE of the
+// config's vocabulary size (at least 261), which measures the same model's speed but not on the
+// same tokens: its val loss and step 0 are left blank. It draws its batches at random, the
+// references in order, so val losses agree only as far as batch order does not matter.
 function embedlab(command, prefix) {
   let help = null;
   const helpText = () => {
@@ -162,6 +165,7 @@ function embedlab(command, prefix) {
   const sameIds = () => helpText().includes('--input-ids');
   const args = (cfg, data, threads, steps) => [...prefix, 'lm', 'train',
     ...(sameIds() ? ['--input-ids', data.trainFile] : ['--input', glosses, '--vocab-size', Math.max(cfg.vocab, 261)]),
+    ...(helpText().includes('--validation-ids') ? ['--validation-ids', data.valFile] : []),
     '--output', path.join(outDir, 'embedlab-lm.model'), '--objective', cfg.objective, '--positional', cfg.positional,
     '--layers', cfg.layers, '--heads', cfg.heads, '--width', cfg.width, '--context', cfg.context, '--batch', cfg.batch,
     '--steps', steps, '--lr', cfg.lr, '--warmup', cfg.warmup, '--threads', threads, '--seed', cfg.seed, '--quiet'].map(String);
@@ -222,7 +226,7 @@ for (const name of configNames) {
   for (const tool of engines) initial[tool] = tools[tool].initial(cfg, data, tool === engines[0] ? init : `${init}.${tool}`);
   if (!engines.length) timed('/usr/bin/python3', [path.join(here, 'lm_torch.py'), '--write-init', init, ...modelFlags(cfg), '--seed', '1']);
   for (const tool of active.filter((t) => !engines.includes(t))) initial[tool] = tools[tool].parity(cfg, data, init);
-  const against = engines.length ? engines[0] : 'pytorch';
+  const against = [...engines, 'pytorch'].find((t) => initial[t]);
   const truth = initial[against];
 
   for (const threads of threadCounts) {
