@@ -113,12 +113,13 @@ function bigramCrossEntropy(train, val, V) {
 
 // Runs a command under /usr/bin/time: its output, wall seconds and peak RSS (MB).
 function timed(command, args) {
-  const timeFile = path.join(outDir, 'time.txt');
-  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, 'nice', '-n', '5', command, ...args], {
+  const timeFile = path.join(outDir, `time-${process.pid}.txt`);
+  const r = spawnSync('/usr/bin/time', ['-f', '%e %M', '-o', timeFile, command, ...args], {
     encoding: 'utf8', maxBuffer: 1 << 28,
   });
   if (r.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${r.stderr.slice(-2000)}`);
   const [wall, kb] = fs.readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
+  fs.rmSync(timeFile);
   return { wall, peakMb: kb / 1024, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -164,7 +165,7 @@ function embedlab(command, prefix) {
   };
   const sameIds = () => helpText().includes('--input-ids');
   const args = (cfg, data, threads, steps) => [...prefix, 'lm', 'train',
-    ...(sameIds() ? ['--input-ids', data.trainFile] : ['--input', glosses, '--vocab-size', Math.max(cfg.vocab, 261)]),
+    ...(sameIds() ? ['--input-ids', data.trainFile, '--vocab-size', cfg.vocab] : ['--input', glosses, '--vocab-size', Math.max(cfg.vocab, 261)]),
     ...(helpText().includes('--validation-ids') ? ['--validation-ids', data.valFile] : []),
     '--output', path.join(outDir, 'embedlab-lm.model'), '--objective', cfg.objective, '--positional', cfg.positional,
     '--layers', cfg.layers, '--heads', cfg.heads, '--width', cfg.width, '--context', cfg.context, '--batch', cfg.batch,
