@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededRandom } from './random.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const here = path.join(root, 'scripts', 'bench');
@@ -49,17 +50,6 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-// mulberry32: a small seeded generator, so the random ids are the same on every machine.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 // The token ids of the glosses. Until embedlab's BPE is in the build these are the UTF-8 bytes
 // (V = 256). Hook: with a tokenizer, ids = `embedlab bpe encode --tokenizer TOK --ids` of the text
 // (whitespace-separated ids on stdout) and the config's vocab becomes the tokenizer's size.
@@ -77,7 +67,7 @@ function prepareData(name, cfg) {
   let trainAll;
   let val;
   if (cfg.data === 'random') {
-    const next = random(cfg.vocab * 7919 + cfg.width);
+    const next = seededRandom(cfg.vocab * 7919 + cfg.width);
     const draw = (n) => Int32Array.from({ length: n }, () => Math.floor(next() * cfg.vocab));
     trainAll = draw(need);
     val = draw(valLength);

@@ -7,6 +7,7 @@
 //   parity: node lm_tfjs.mjs --init init.safetensors --train train.ids --batch 16 --steps 0
 //               -> "initial loss <float> grad-norm <float>"; --init also starts training from those
 //               weights, --report-initial prints that line too
+//   --random-ids instead of --train/--val draws uniform ids from --seed.
 //   --backend cpu runs TF.js's pure-JavaScript backend instead; --naive writes the model the obvious
 //   way (tf.matMul with transposeB, autodiff through every op, an embedding as oneHot x matrix),
 //   to show what the care below is worth.
@@ -29,6 +30,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import * as tfwasm from '@tensorflow/tfjs-backend-wasm';
+import { seededRandom } from './random.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -473,10 +475,10 @@ async function main() {
       warmup: { type: 'string', default: '10' }, threads: { type: 'string', default: '1' },
       seed: { type: 'string', default: '1' }, backend: { type: 'string', default: 'wasm' },
       naive: { type: 'boolean', default: false }, 'per-tensor': { type: 'boolean', default: false },
-      'report-initial': { type: 'boolean', default: false },
+      'report-initial': { type: 'boolean', default: false }, 'random-ids': { type: 'boolean', default: false },
     },
   });
-  if (!o.train) throw new Error('--train <token-id file> is required');
+  if (!o.train && !o['random-ids']) throw new Error('give --train FILE (token ids) or --random-ids');
   if (o.backend === 'wasm') await useWasmBackend(Number(o.threads));
   else if (!(await tf.setBackend(o.backend))) throw new Error(`unknown TF.js backend ${o.backend}`);
 
@@ -493,8 +495,13 @@ async function main() {
   if (!['none', 'sinusoidal', 'learned', 'rope'].includes(cfg.positional)) throw new Error(`unknown positional ${cfg.positional}`);
   if (cfg.objective !== 'next') throw new Error('only the next-word objective trains here (the parity batch is next-word)');
   const model = new Transformer(cfg, weights, { seed: Number(o.seed), naive: o.naive });
-  const trainIds = readIds(o.train, cfg.vocab);
   const B = Number(o.batch);
+  // --random-ids: uniform ids for this vocabulary from the seed.
+  const randomIds = (n) => {
+    const next = seededRandom(Number(o.seed) + n);
+    return Int32Array.from({ length: n }, () => Math.floor(next() * cfg.vocab));
+  };
+  const trainIds = o.train ? readIds(o.train, cfg.vocab) : randomIds(Number(o.steps) * B * cfg.context + cfg.context + 1);
   const initialLine = (loss, norm) => `initial loss ${loss.toPrecision(9)} grad-norm ${norm.toPrecision(9)}`;
   if (Number(o.steps) === 0) {
     const { inputs, targets } = batchAt(trainIds, 0, B, cfg.context);
@@ -505,7 +512,7 @@ async function main() {
     }
     return;
   }
-  const valIds = o.val ? readIds(o.val, cfg.vocab) : null;
+  const valIds = o.val ? readIds(o.val, cfg.vocab) : o['random-ids'] ? randomIds(32 * cfg.context + 1) : null;
   const result = train(model, { batch: B, steps: Number(o.steps), lr: Number(o.lr), warmup: Number(o.warmup) }, trainIds, valIds);
   if (o['report-initial']) console.log(initialLine(result.initial_loss, result.initial_grad_norm));
   console.log(JSON.stringify(result));

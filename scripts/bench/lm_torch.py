@@ -8,6 +8,7 @@ Needs only Debian's python3-torch (1.13); no other package.
 
   train:   lm_torch.py --train train.ids --val val.ids --vocab 1024 --width 64 --layers 2 --heads 4 \
                --context 64 --batch 16 --steps 50 --threads 1        -> one JSON line
+           (--random-ids instead of --train/--val: uniform ids from --seed)
   parity:  lm_torch.py --init init.safetensors --train train.ids --batch 16 --steps 0
                -> "initial loss <float> grad-norm <float>" (the parity batch, docs/transformer.md);
            --init also starts training from those weights, --report-initial prints that line too
@@ -270,6 +271,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('--train', help='training token ids (whitespace-separated integers)')
     p.add_argument('--val', help='validation token ids')
+    p.add_argument('--random-ids', action='store_true', help='without --train/--val: uniform random ids from --seed')
     p.add_argument('--init', help='start from these weights (safetensors, e.g. from embedlab lm train --export-init)')
     p.add_argument('--report-initial', action='store_true', help="print step 0's loss and gradient norm (always with --steps 0)")
     p.add_argument('--per-tensor', action='store_true', help="parity: also each tensor's gradient norm")
@@ -309,7 +311,11 @@ def main():
         return
     if cfg['objective'] != 'next':
         sys.exit('lm_torch.py: only the next-word objective trains here (the parity batch is next-word)')
-    train_ids = read_ids(args.train, cfg['vocab'])
+    if not args.train and not args.random_ids:
+        sys.exit('lm_torch.py: give --train FILE (token ids) or --random-ids')
+    # --random-ids: uniform ids for this vocabulary from the seed (this tool's own generator).
+    random_ids = lambda n: torch.randint(cfg['vocab'], (n,), generator=torch.Generator().manual_seed(args.seed + n))
+    train_ids = read_ids(args.train, cfg['vocab']) if args.train else random_ids(args.steps * args.batch * args.context + args.context + 1)
     if args.init:
         missing = set(model.state_dict()) ^ set(tensors)
         if missing:
@@ -323,7 +329,7 @@ def main():
             for name, q in model.named_parameters():
                 print(f'grad-norm {name} {float(q.grad.double().norm()):.9g}')
         return
-    val_ids = read_ids(args.val, cfg['vocab']) if args.val else None
+    val_ids = read_ids(args.val, cfg['vocab']) if args.val else random_ids(32 * args.context + 1) if args.random_ids else None
     result = train(model, args, train_ids, val_ids)
     if args.report_initial:
         print(f"initial loss {result['initial_loss']:.9g} grad-norm {result['initial_grad_norm']:.9g}")
