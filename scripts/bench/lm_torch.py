@@ -181,6 +181,19 @@ def ordered_state(model):
     return {n: state[n] for n in first + [n for n in state if n not in first]}
 
 
+def seeded_random(seed):
+    """mulberry32 (scripts/bench/random.mjs) in 32-bit unsigned arithmetic: floats in [0, 1)."""
+    state, mask = seed & 0xFFFFFFFF, 0xFFFFFFFF
+
+    def draw():
+        nonlocal state
+        state = (state + 0x6D2B79F5) & mask
+        t = ((state ^ (state >> 15)) * (1 | state)) & mask
+        t = ((t + (((t ^ (t >> 7)) * (61 | t)) & mask)) & mask) ^ t
+        return (t ^ (t >> 14)) / 4294967296
+    return draw
+
+
 def read_ids(path, vocab=None):
     with open(path) as f:
         ids = torch.tensor([int(t) for t in f.read().split()], dtype=torch.long)
@@ -313,8 +326,10 @@ def main():
         sys.exit('lm_torch.py: only the next-word objective trains here (the parity batch is next-word)')
     if not args.train and not args.random_ids:
         sys.exit('lm_torch.py: give --train FILE (token ids) or --random-ids')
-    # --random-ids: uniform ids for this vocabulary from the seed (this tool's own generator).
-    random_ids = lambda n: torch.randint(cfg['vocab'], (n,), generator=torch.Generator().manual_seed(args.seed + n))
+    # --random-ids: uniform ids for this vocabulary from the seed, the same as lm_tfjs.mjs draws.
+    def random_ids(n):
+        draw = seeded_random(args.seed + n)
+        return torch.tensor([int(draw() * cfg['vocab']) for _ in range(n)], dtype=torch.long)
     train_ids = read_ids(args.train, cfg['vocab']) if args.train else random_ids(args.steps * args.batch * args.context + args.context + 1)
     if args.init:
         missing = set(model.state_dict()) ^ set(tensors)
