@@ -6,6 +6,8 @@
 // peak memory, validation loss after the same steps, and the correctness check: loss and gradient
 // norm at step 0 from the same initial weights, and their |Δ| against embedlab (against PyTorch while
 // embedlab has no `lm train`). A count-based bigram row gives each configuration's floor to beat.
+// tokens/s and ms/step are each tool's own report (the references time steps 2..N: the first step's
+// one-time set-up is left out); peak MB is /usr/bin/time's maximum resident set of the process.
 //   node scripts/bench/lm.mjs [--repeat 3] [--threads 1,2] [--configs V1024-d64,V2048-d128,bytes-d64]
 //                             [--tools embedlab,wasm,tfjs,pytorch] [--steps N] [--tfjs-naive]
 //                             [--embedlab PATH (the native CLI, default build/embedlab)]
