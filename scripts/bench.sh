@@ -1,16 +1,32 @@
 #!/usr/bin/env bash
-# `npm run bench`: set-up (with the reference trainers), build, corpus, then the three benchmark
-# tables (training, query latency, the page in Chromium); each also lands in bench-out/*.md.
+# `npm run bench`: set-up (with the reference trainers), build, corpus, then the benchmark tables
+# (training, query latency, the page in Chromium, the language model); each also lands in
+# bench-out/*.md. A first argument naming one part runs only that part, with the rest of the
+# arguments passed to it:  npm run bench -- lm --repeat 1 --threads 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
+parts=(training queries page lm)
+if [[ " ${parts[*]} " == *" ${1:-} "* ]]; then
+  parts=("$1")
+  shift
+fi
 bash scripts/setup.sh --bench
 bash scripts/build.sh >/dev/null
 node scripts/prepare-corpus.mjs
-echo "== training: embedlab (native and wasm) vs fastText vs gensim =="
-node scripts/bench/bench.mjs "$@"
-echo
-echo "== queries: top-10 mostSimilar, wasm vs plain JavaScript =="
-node scripts/bench/queries.mjs
-echo
-echo "== the playground in headless Chromium =="
-node scripts/bench/page.mjs
+for part in "${parts[@]}"; do
+  case "$part" in
+    training)
+      echo "== training: embedlab (native and wasm) vs fastText vs gensim =="
+      node scripts/bench/bench.mjs "$@" ;;
+    queries)
+      echo "== queries: top-10 mostSimilar, wasm vs plain JavaScript =="
+      node scripts/bench/queries.mjs ;;
+    page)
+      echo "== the playground in headless Chromium =="
+      node scripts/bench/page.mjs ;;
+    lm)
+      echo "== language model: embedlab (native and wasm) vs TensorFlow.js (wasm) vs PyTorch =="
+      node scripts/bench/lm.mjs "$@" ;;
+  esac
+  echo
+done

@@ -14,7 +14,7 @@ fi
 
 packages=(cmake make g++ libgtest-dev libxsimd-dev emscripten wabt chromium)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(fasttext python3-gensim time)
+  packages+=(fasttext python3-gensim python3-torch time)
 fi
 
 missing=()
