@@ -168,14 +168,14 @@ int run_train(const CommandLine& c) {
 }
 
 int run_similar(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   const std::vector<std::string> positive(c.arguments.begin() + 1, c.arguments.end());
   print_neighbours(e.most_similar(positive, c.options.words("minus"), count_option(c, "topn"), count_option(c, "restrict")));
   return 0;
 }
 
 int run_analogy(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   // A - B + C is "B is to A as C is to ?".
   print_neighbours(e.analogy(c.arguments[2], c.arguments[1], c.arguments[3], analogy_method(c.options),
                              count_option(c, "topn"), count_option(c, "restrict")));
@@ -194,7 +194,7 @@ bool looks_like_pairs(const std::string& path) {
 }
 
 int run_eval(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   const std::string& path = c.arguments[1];
   std::ifstream in(path);
   if (!in) throw Error("cannot open '" + path + "': " + std::strerror(errno));
@@ -218,20 +218,20 @@ int run_eval(const CommandLine& c) {
 }
 
 int run_similarity(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   std::printf("%.4f\n", static_cast<double>(e.similarity(c.arguments[1], c.arguments[2])));
   return 0;
 }
 
 int run_doesnt_match(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   std::printf("%s\n", e.doesnt_match(std::vector<std::string>(c.arguments.begin() + 1, c.arguments.end())).c_str());
   return 0;
 }
 
 int run_convert(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
-  const std::string& to = c.options.text("format");
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
+  const std::string& to = c.options.text("to");
   const int precision = static_cast<int>(c.options.integer("precision"));
   const std::string& out = c.arguments[1];
   if (to == "binary") {

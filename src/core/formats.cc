@@ -359,14 +359,50 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
               "numbers (GloVe), found " + quote(header));
 }
 
-Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {
-  bytes = skip_bom(bytes);
-  if (format == VectorFormat::kAuto) format = detect_format(bytes, source);
+namespace {
+
+Embeddings parse_as(VectorFormat format, std::string_view bytes, const std::string& source) {
   switch (format) {
     case VectorFormat::kWord2VecBinary: return parse_binary(bytes, source);
     case VectorFormat::kGloveText: return parse_text(bytes, source, false);
     default: return parse_text(bytes, source, true);
   }
+}
+
+// " (it looks like GloVe text: ...)" when detection sees another format than the one named.
+std::string format_hint(std::string_view bytes, const std::string& source, VectorFormat named) {
+  VectorFormat detected = named;
+  try {
+    detected = detect_format(bytes, source);
+  } catch (const Error&) {
+  }
+  if (detected == named) return "";
+  const char* option = detected == VectorFormat::kWord2VecBinary ? "word2vec-binary"
+                       : detected == VectorFormat::kGloveText    ? "glove"
+                                                                 : "word2vec-text";
+  return std::string(" (it looks like ") + format_name(detected) + ": use the format '" + option + "' or 'auto')";
+}
+
+}  // namespace
+
+Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {
+  bytes = skip_bom(bytes);
+  if (format == VectorFormat::kAuto) return parse_as(detect_format(bytes, source), bytes, source);
+  std::string hint;
+  try {
+    Embeddings embeddings = parse_as(format, bytes, source);
+    // Text bytes read as binary floats are finite garbage: a file that parses as text in full is text.
+    if (format != VectorFormat::kWord2VecBinary) return embeddings;
+    try {
+      parse_text(bytes, source, true);
+    } catch (const Error&) {
+      return embeddings;
+    }
+    hint = format_hint(bytes, source, format);
+  } catch (const Error& error) {
+    throw Error(error.what() + format_hint(bytes, source, format));
+  }
+  throw Error(source + " is not word2vec binary: each line holds a word and the numbers its header promises" + hint);
 }
 
 Embeddings load_vectors(const std::string& path, VectorFormat format) {

@@ -73,12 +73,13 @@ const std::vector<OptionSpec>& option_schema() {
       {"pairs", "pairs", T::kFlag, "", nullptr, 0, 0, {}, "eval", "",
        "FILE holds word pairs with scores (detected when its first line has a tab)"},
       // ---- files ----
-      {"to", "format", T::kEnum, "", "text", 0, 0,
+      {"to", "to", T::kEnum, "", "text", 0, 0,
        {{"text", "word2vec-text"}, {"binary", "word2vec-binary"}, {"projector", "projector-tsv"}}, "convert", "",
        "the output format; projector writes a folder of vectors.tsv and metadata.tsv"},
-      {nullptr, "format", T::kEnum, "", "auto", 0, 0,
+      {"format", "format", T::kEnum, "", "auto", 0, 0,
        {{"auto", "auto"}, {"word2vec-text", "word2vec-text"}, {"word2vec-binary", "word2vec-binary"}, {"glove", "glove"}},
-       "", "load", "the format of the vectors; auto detects it"},
+       "similar analogy similarity doesnt-match eval convert", "load",
+       "the format of the vectors file; auto detects it"},
       {nullptr, "name", T::kString, "", nullptr, 0, 0, {}, "", "train load evaluateAnalogies evaluateSimilarity tokenize",
        "names the input in error messages"},
   };

@@ -152,8 +152,8 @@ const QUERIES = {
     [r.semantic, r.syntactic, r.total].forEach(row);
   },
   convert(model, [out], o) {
-    if (o.format === 'projector-tsv') {
-      const { vectors, metadata } = model.save(o.format, { precision: o.precision });
+    if (o.to === 'projector-tsv') {
+      const { vectors, metadata } = model.save(o.to, { precision: o.precision });
       try {
         fs.mkdirSync(out, { recursive: true });
       } catch (error) {
@@ -162,7 +162,7 @@ const QUERIES = {
       writeFile(path.join(out, 'vectors.tsv'), vectors);
       writeFile(path.join(out, 'metadata.tsv'), metadata);
     } else {
-      writeFile(out, model.save(o.format, { precision: o.precision }));
+      writeFile(out, model.save(o.to, { precision: o.precision }));
     }
     process.stderr.write(`wrote ${out} (${count(model.size)} words x ${model.dim})\n`);
   },
@@ -182,7 +182,7 @@ async function run(argv) {
     const { lowercase, stripPunctuation, invalidUtf8 } = options;
     writeFile(args[1], el.tokenize(readFile(args[0]), { lowercase, stripPunctuation, invalidUtf8, name: args[0] }));
   } else {
-    const model = el.load(readFile(args[0]), { name: args[0] });
+    const model = el.load(readFile(args[0]), { name: args[0], format: options.format });
     try {
       QUERIES[verb](model, args.slice(1), options);
     } finally {

@@ -81,7 +81,7 @@ val ModelHandle::analogy(std::string a, std::string b, std::string c, val option
 std::string ModelHandle::doesnt_match(val words) const { return e_.doesnt_match(string_array(words, "words")); }
 
 val ModelHandle::save(val format, val options) const {
-  const std::string to = choice_from_js(verb_option("convert", "format"), format).cli;
+  const std::string to = choice_from_js(verb_option("convert", "to"), format).cli;
   const int precision = static_cast<int>(options_from_js("save", options).integer("precision"));
   std::ostringstream out;
   if (to == "projector") {

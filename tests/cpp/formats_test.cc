@@ -431,6 +431,24 @@ TEST(FormatsDetection, BinaryHeaderPromisingFewerVectorsThanTheFileHoldsIsReject
   EXPECT_TRUE(ContainsAll(parse_error(fewer, VectorFormat::kAuto, "fewer.bin"), {"fewer.bin"}));
 }
 
+TEST(FormatsNamed, TextNamedAsBinaryIsRejectedNotLoadedAsGarbage) {
+  // One word, one number of exactly four bytes: read as binary it is a finite float and nothing follows.
+  const std::string text = "1 1\nw 0.12\n";
+  EXPECT_TRUE(ContainsAll(parse_error(text, VectorFormat::kWord2VecBinary, "text.vec"),
+                          {"text.vec is not word2vec binary", "looks like word2vec text", "'word2vec-text' or 'auto'"}));
+  const std::string longer = to_word2vec_text(sample_embeddings());
+  EXPECT_TRUE(ContainsAll(parse_error(longer, VectorFormat::kWord2VecBinary, "v.vec"), {"v.vec", "looks like word2vec text"}));
+  EXPECT_EQ(parse_vectors(text, "text.vec", VectorFormat::kWord2VecText).vector(0)[0], 0.12f);
+}
+
+TEST(FormatsNamed, BinaryNamedAsTextOrGloveSaysWhatItLooksLike) {
+  const std::string binary = to_word2vec_binary(sample_embeddings());
+  EXPECT_TRUE(ContainsAll(parse_error(binary, VectorFormat::kWord2VecText, "v.bin"), {"v.bin", "looks like word2vec binary"}));
+  EXPECT_TRUE(ContainsAll(parse_error(binary, VectorFormat::kGloveText, "v.bin"), {"v.bin", "looks like word2vec binary"}));
+  const Embeddings loaded = parse_vectors(binary, "v.bin", VectorFormat::kWord2VecBinary);
+  EXPECT_EQ(std::memcmp(loaded.data().data(), sample_embeddings().data().data(), 9 * sizeof(float)), 0);
+}
+
 }  // namespace
 }  // namespace embedlab
 
