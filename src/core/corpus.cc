@@ -70,11 +70,13 @@ void CorpusBuilder::add_partial_line(std::string_view text) {
   if (space != std::string::npos) {
     add_words(std::string_view(pending_).substr(0, space));
     pending_.erase(0, space + 1);
+    line_bytes_taken_ += space + 1;
     return;
   }
   // No ASCII space: a word over the limit fails here, before it is stored; words between other
   // spaces (U+3000...) wait for the line to end.
-  for_each_token(pending_, options_.tokenizer, static_cast<std::size_t>(line_count_ + 1), source_, [](std::string_view) {});
+  for_each_token(pending_, options_.tokenizer, static_cast<std::size_t>(line_count_ + 1), source_, [](std::string_view) {},
+                 line_bytes_taken_);
   next_pending_check_ = 2 * pending_.size();
 }
 
@@ -92,12 +94,13 @@ void CorpusBuilder::add_words(std::string_view text) {
       offsets_.push_back(static_cast<std::int64_t>(tokens_.size()));
       in_sentence_ = 0;
     }
-  });
+  }, line_bytes_taken_);
 }
 
 void CorpusBuilder::end_line() {
   ++line_count_;
   line_open_ = false;
+  line_bytes_taken_ = 0;
   if (in_sentence_ > 0) offsets_.push_back(static_cast<std::int64_t>(tokens_.size()));
   in_sentence_ = 0;
 }

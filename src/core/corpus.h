@@ -81,6 +81,7 @@ class CorpusBuilder {
   std::size_t next_pending_check_;  // pending_ size at which its complete words are taken
   std::size_t in_sentence_ = 0;     // tokens of the current sentence so far
   bool line_open_ = false;          // text of a line without its line break has arrived
+  std::size_t line_bytes_taken_ = 0;  // bytes of the current line already tokenized (not in pending_)
   std::string key_;                 // reused lookup key
   std::unordered_map<std::string, std::int32_t> first_seen_;
   std::vector<std::string> words_;

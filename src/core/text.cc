@@ -162,7 +162,8 @@ void tokenize_line(std::string_view line, const TokenizerOptions& options, std::
 }
 
 void for_each_token(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
-                    const std::string& source, const std::function<void(std::string_view)>& on_token) {
+                    const std::string& source, const std::function<void(std::string_view)>& on_token,
+                    std::size_t line_offset) {
   std::string current;
   std::vector<CodePoint> cps;  // code points of `current`, for stripping punctuation at both ends
   const auto flush = [&] {
@@ -181,7 +182,7 @@ void for_each_token(std::string_view line, const TokenizerOptions& options, std:
     std::size_t n = decode(line, pos, cp);
     if (n == 0) {
       if (options.invalid_utf8 == InvalidUtf8::kReject) {
-        throw Error(at_line(source, line_number) + "invalid UTF-8 at byte " + std::to_string(pos + 1) +
+        throw Error(at_line(source, line_number) + "invalid UTF-8 at byte " + std::to_string(line_offset + pos + 1) +
                     " of the line (use the replace option to turn such bytes into U+FFFD)");
       }
       cp = kReplacement;
@@ -191,7 +192,7 @@ void for_each_token(std::string_view line, const TokenizerOptions& options, std:
     } else if ((cp < 0x20 && cp != '\t' && cp != '\r') || cp == 0x7F) {
       if (options.control_characters == ControlCharacters::kReject) {
         throw Error(at_line(source, line_number) + "control character " + quote(line.substr(pos, 1)) + " at byte " +
-                    std::to_string(pos + 1) + " of the line (choose to strip or replace control characters to train on it)");
+                    std::to_string(line_offset + pos + 1) + " of the line (choose to strip or replace control characters to train on it)");
       }
       pos += n;
       if (options.control_characters == ControlCharacters::kReplace) flush();

@@ -40,9 +40,11 @@ struct TokenizerOptions {
 // Calls `on_token` with each token of one line (no '\n'), in order; the view lives until the call
 // returns. Throws Error naming the line on a NUL byte (binary input), a word longer than
 // kMaxWordBytes (before it is stored), a control character with ControlCharacters::kReject and
-// invalid UTF-8 with InvalidUtf8::kReject.
+// invalid UTF-8 with InvalidUtf8::kReject. `line` may be the part of a line after its first
+// `line_offset` bytes (messages count bytes from the start of the line).
 void for_each_token(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
-                    const std::string& source, const std::function<void(std::string_view)>& on_token);
+                    const std::string& source, const std::function<void(std::string_view)>& on_token,
+                    std::size_t line_offset = 0);
 
 // Splits one line (no '\n') into tokens, appending them to `tokens` (cleared first).
 // `line_number` (1-based) and `source` only serve error messages. Throws as for_each_token.

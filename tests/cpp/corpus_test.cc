@@ -302,6 +302,21 @@ TEST(CorpusLimits, AVeryLongLineInChunksGivesTheSameCorpusAsInOnePiece) {
   }
 }
 
+TEST(CorpusLimits, BytePositionsInMessagesCountFromTheStartOfALongLine) {
+  // Past 1 MiB a line is taken in pieces; the byte a message names is still the line's.
+  std::string line;
+  while (line.size() < 1500000) line += "word ";
+  line += "\x1b";
+  CorpusOptions options = options_with_min_count(1);
+  options.tokenizer.control_characters = ControlCharacters::kReject;
+  const std::string text = "first\n" + line + "\n";
+  std::size_t taken = 0;
+  std::vector<std::string> chunks;
+  for (std::size_t start = 0; start < text.size(); start += 65536) chunks.push_back(text.substr(start, 65536));
+  EXPECT_TRUE(Contains(error_while_adding(chunks, options, &taken),
+                       "stream.txt line 2: control character '\\x1B' at byte " + std::to_string(line.size()) + " of the line"));
+}
+
 TEST(CorpusLimits, ControlCharactersAreDecidedWhenTheCorpusIsRead) {
   CorpusOptions options = options_with_min_count(1);
   EXPECT_EQ(build_corpus("\x1b[1mbold\x1b[0m text\n", options).vocabulary.words(), (Words{"1mbold", "0m", "text"}));
