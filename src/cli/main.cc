@@ -1,6 +1,7 @@
 // embedlab: the native command-line tool over the core library. The core parses the command line
 // and writes the help (core/command_line.h), as it does for the Node CLI (src/js/cli.js) through
 // wasm; this file does the file work and prints results in the same format as the Node CLI.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -43,6 +44,24 @@ constexpr int kCancelledExitCode = 130;
 
 // ---- output helpers ---------------------------------------------------------------------------
 
+// Refuses, before any work is done, an output that is a folder, one of the inputs (the same file by
+// any path) or a place where no file can be made.
+void check_output(const std::string& output, const std::vector<std::string>& inputs) {
+  struct stat out {};
+  if (stat(output.c_str(), &out) == 0) {
+    if (S_ISDIR(out.st_mode)) throw Error("cannot write '" + output + "': it is a folder (name a file in it)");
+    for (const std::string& input : inputs) {
+      struct stat in {};
+      if (stat(input.c_str(), &in) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+        throw Error("the output '" + output + "' is the input '" + input + "': writing it would destroy the input");
+      }
+    }
+  }
+  const std::string tmp = output + ".tmp";
+  if (!std::ofstream(tmp, std::ios::binary)) throw Error("cannot write '" + output + "': " + std::strerror(errno));
+  std::remove(tmp.c_str());
+}
+
 // Writes through a temporary file and renames it, so a failed write never clobbers `path`.
 void write_file(const std::string& path, const std::function<void(std::ostream&)>& write) {
   const std::string tmp = path + ".tmp";
@@ -51,9 +70,17 @@ void write_file(const std::string& path, const std::function<void(std::ostream&)
     if (!out) throw Error("cannot write '" + path + "': " + std::strerror(errno));
     write(out);
     out.flush();
-    if (!out) throw Error("writing '" + path + "' failed: " + std::strerror(errno));
+    if (!out) {
+      const int error = errno;
+      std::remove(tmp.c_str());
+      throw Error("writing '" + path + "' failed: " + std::strerror(error));
+    }
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error("cannot rename '" + tmp + "' to '" + path + "'");
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    std::remove(tmp.c_str());
+    throw Error("cannot write '" + path + "': " + std::strerror(error));
+  }
 }
 
 std::string human_rate(double per_second) {
@@ -102,12 +129,7 @@ int run_train(const CommandLine& c) {
   const TrainOptions options = train_options(o);  // validated by parse_command_line()
   const int precision = static_cast<int>(o.integer("precision"));
   const bool quiet = o.flag("quiet");
-  {
-    // Fail now, not after a long training run, when the output cannot be written.
-    std::ofstream probe(output + ".tmp", std::ios::binary);
-    if (!probe) throw Error("cannot write '" + output + "': " + std::strerror(errno));
-  }
-  std::remove((output + ".tmp").c_str());
+  check_output(output, {input});  // now, not after a long training run
 
   struct sigaction action {};
   action.sa_handler = on_interrupt;
@@ -168,14 +190,14 @@ int run_train(const CommandLine& c) {
 }
 
 int run_similar(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   const std::vector<std::string> positive(c.arguments.begin() + 1, c.arguments.end());
   print_neighbours(e.most_similar(positive, c.options.words("minus"), count_option(c, "topn"), count_option(c, "restrict")));
   return 0;
 }
 
 int run_analogy(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   // A - B + C is "B is to A as C is to ?".
   print_neighbours(e.analogy(c.arguments[2], c.arguments[1], c.arguments[3], analogy_method(c.options),
                              count_option(c, "topn"), count_option(c, "restrict")));
@@ -194,7 +216,7 @@ bool looks_like_pairs(const std::string& path) {
 }
 
 int run_eval(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   const std::string& path = c.arguments[1];
   std::ifstream in(path);
   if (!in) throw Error("cannot open '" + path + "': " + std::strerror(errno));
@@ -206,7 +228,9 @@ int run_eval(const CommandLine& c) {
   }
   const AnalogyReport r = evaluate_analogies(e, in, path, count_option(c, "restrict"), analogy_method(c.options));
   const auto row = [](const AnalogySection& s) {
-    std::printf("%s %6.2f%%  %6lld / %-6lld coverage %6.2f%%\n", padded(s.name, 28).c_str(), 100.0 * s.accuracy(),
+    char accuracy[16] = "    n/a";  // no question of the section answered: no accuracy, not 0 %
+    if (s.answered > 0) std::snprintf(accuracy, sizeof(accuracy), "%6.2f%%", 100.0 * s.accuracy());
+    std::printf("%s %s  %6lld / %-6lld coverage %6.2f%%\n", padded(s.name, 28).c_str(), accuracy,
                 static_cast<long long>(s.correct), static_cast<long long>(s.answered), 100.0 * s.coverage());
   };
   for (const auto& s : r.sections) row(s);
@@ -218,20 +242,21 @@ int run_eval(const CommandLine& c) {
 }
 
 int run_similarity(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   std::printf("%.4f\n", static_cast<double>(e.similarity(c.arguments[1], c.arguments[2])));
   return 0;
 }
 
 int run_doesnt_match(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   std::printf("%s\n", e.doesnt_match(std::vector<std::string>(c.arguments.begin() + 1, c.arguments.end())).c_str());
   return 0;
 }
 
 int run_convert(const CommandLine& c) {
-  const Embeddings e = load_vectors(c.arguments[0]);
-  const std::string& to = c.options.text("format");
+  const std::string& to = c.options.text("to");
+  if (to != "projector") check_output(c.arguments[1], {c.arguments[0]});  // a projector output is a folder
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(c.options));
   const int precision = static_cast<int>(c.options.integer("precision"));
   const std::string& out = c.arguments[1];
   if (to == "binary") {
@@ -258,6 +283,7 @@ int run_tokenize(const CommandLine& c) {
   const std::string& input = c.arguments[0];
   std::ifstream in(input, std::ios::binary);
   if (!in) throw Error("cannot open '" + input + "': " + std::strerror(errno));
+  check_output(c.arguments[1], {input});
   write_file(c.arguments[1], [&](std::ostream& out) { write_tokens(in, out, tokenizer_options(c.options), input); });
   return 0;
 }

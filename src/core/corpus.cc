@@ -22,8 +22,13 @@ std::int32_t Vocabulary::find(std::string_view word) const {
   return it == index_.end() ? -1 : it->second;
 }
 
+namespace {
+// An unfinished line this long has its complete words taken at once.
+constexpr std::size_t kPendingBytes = std::size_t{1} << 20;
+}  // namespace
+
 CorpusBuilder::CorpusBuilder(CorpusOptions options, std::string source_name)
-    : options_(std::move(options)), source_(std::move(source_name)) {
+    : options_(std::move(options)), source_(std::move(source_name)), next_pending_check_(kPendingBytes) {
   if (options_.min_count < 1) throw Error("min count must be at least 1, got " + std::to_string(options_.min_count));
   if (options_.max_sentence_tokens < 1) throw Error("max_sentence_tokens must be at least 1");
 }
@@ -37,44 +42,74 @@ void CorpusBuilder::add_text(std::string_view chunk) {
   while (true) {
     const std::size_t newline = chunk.find('\n', start);
     if (newline == std::string_view::npos) {
-      pending_.append(chunk.substr(start));
+      add_partial_line(chunk.substr(start));
       return;
     }
     if (pending_.empty()) {
-      add_line(chunk.substr(start, newline - start));
+      add_words(chunk.substr(start, newline - start));
     } else {
       pending_.append(chunk.substr(start, newline - start));
-      add_line(pending_);
+      add_words(pending_);
       pending_.clear();
+      next_pending_check_ = kPendingBytes;
     }
+    end_line();
     start = newline + 1;
   }
 }
 
-void CorpusBuilder::add_line(std::string_view line) {
-  ++line_count_;
-  tokenize_line(line, options_.tokenizer, static_cast<std::size_t>(line_count_), source_, scratch_);
-  std::size_t in_sentence = 0;
-  for (std::string& token : scratch_) {
-    auto [it, inserted] = first_seen_.try_emplace(token, static_cast<std::int32_t>(words_.size()));
+void CorpusBuilder::add_partial_line(std::string_view text) {
+  // Binary input may have no line break at all: its NUL fails now, not at the end of the line.
+  if (text.find('\0') != std::string_view::npos) throw Error(nul_byte_message(source_, static_cast<std::size_t>(line_count_ + 1)));
+  if (text.empty()) return;
+  line_open_ = true;
+  pending_.append(text);
+  if (pending_.size() < next_pending_check_) return;
+  // A word never holds an ASCII space or tab: the words before the last one are complete.
+  const std::size_t space = pending_.find_last_of(" \t");
+  if (space != std::string::npos) {
+    add_words(std::string_view(pending_).substr(0, space));
+    pending_.erase(0, space + 1);
+    line_bytes_taken_ += space + 1;
+    return;
+  }
+  // No ASCII space: a word over the limit fails here, before it is stored; words between other
+  // spaces (U+3000...) wait for the line to end.
+  for_each_token(pending_, options_.tokenizer, static_cast<std::size_t>(line_count_ + 1), source_, [](std::string_view) {},
+                 line_bytes_taken_);
+  next_pending_check_ = 2 * pending_.size();
+}
+
+void CorpusBuilder::add_words(std::string_view text) {
+  for_each_token(text, options_.tokenizer, static_cast<std::size_t>(line_count_ + 1), source_, [&](std::string_view token) {
+    key_.assign(token.data(), token.size());
+    const auto [it, inserted] = first_seen_.try_emplace(key_, static_cast<std::int32_t>(words_.size()));
     if (inserted) {
-      words_.push_back(std::move(token));
+      words_.push_back(key_);
       counts_.push_back(0);
     }
     ++counts_[it->second];
     tokens_.push_back(it->second);
-    if (++in_sentence == options_.max_sentence_tokens) {
+    if (++in_sentence_ == options_.max_sentence_tokens) {
       offsets_.push_back(static_cast<std::int64_t>(tokens_.size()));
-      in_sentence = 0;
+      in_sentence_ = 0;
     }
-  }
-  if (in_sentence > 0) offsets_.push_back(static_cast<std::int64_t>(tokens_.size()));
+  }, line_bytes_taken_);
+}
+
+void CorpusBuilder::end_line() {
+  ++line_count_;
+  line_open_ = false;
+  line_bytes_taken_ = 0;
+  if (in_sentence_ > 0) offsets_.push_back(static_cast<std::int64_t>(tokens_.size()));
+  in_sentence_ = 0;
 }
 
 Corpus CorpusBuilder::finish() {
-  if (!pending_.empty()) {
-    add_line(pending_);
+  if (line_open_) {
+    add_words(pending_);
     pending_.clear();
+    end_line();
   }
   if (tokens_.empty()) {
     throw Error(source_ + " has no words (" + with_commas(line_count_) + " lines, all empty or punctuation)");

@@ -58,6 +58,9 @@ struct Corpus {
 };
 
 // Incremental builder: feed text in any chunks (lines may span chunks), then finish().
+// Memory is bounded by the output (4 bytes per token plus the vocabulary), not by line length: a
+// line is taken word by word as it arrives, and input that cannot be text (a NUL, a word longer
+// than kMaxWordBytes) fails as soon as it is seen.
 class CorpusBuilder {
  public:
   explicit CorpusBuilder(CorpusOptions options, std::string source_name = "corpus");
@@ -66,17 +69,25 @@ class CorpusBuilder {
   Corpus finish();
 
  private:
-  void add_line(std::string_view line);
+  // Part of the current line: its tokens join the current sentence.
+  void add_words(std::string_view text);
+  void end_line();
+  // The unfinished end of a chunk, kept in pending_ until its line ends.
+  void add_partial_line(std::string_view text);
 
   CorpusOptions options_;
   std::string source_;
-  std::string pending_;  // incomplete last line of the previous chunk
+  std::string pending_;  // incomplete last line of the previous chunk (its complete words taken once it is long)
+  std::size_t next_pending_check_;  // pending_ size at which its complete words are taken
+  std::size_t in_sentence_ = 0;     // tokens of the current sentence so far
+  bool line_open_ = false;          // text of a line without its line break has arrived
+  std::size_t line_bytes_taken_ = 0;  // bytes of the current line already tokenized (not in pending_)
+  std::string key_;                 // reused lookup key
   std::unordered_map<std::string, std::int32_t> first_seen_;
   std::vector<std::string> words_;
   std::vector<std::int64_t> counts_;
   std::vector<std::int32_t> tokens_;  // first-seen ids until finish()
   std::vector<std::int64_t> offsets_{0};
-  std::vector<std::string> scratch_;
   std::int64_t line_count_ = 0;
   bool seen_text_ = false;  // a byte-order mark is skipped at the very start only
 };

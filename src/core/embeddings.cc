@@ -43,6 +43,7 @@ void Embeddings::check_and_index() {
   index_.reserve(words_.size());
   for (std::size_t i = 0; i < words_.size(); ++i) {
     if (words_[i].empty()) throw Error("word " + with_commas(static_cast<long long>(i + 1)) + " is empty");
+    if (words_[i].size() > kMaxWordBytes) throw Error("word " + with_commas(static_cast<long long>(i + 1)) + ": " + word_too_long(words_[i]));
     for (const char c : words_[i]) {
       // Saved files separate words from numbers by whitespace, so a word cannot contain any.
       if (static_cast<unsigned char>(c) <= ' ') {
@@ -85,8 +86,17 @@ std::int32_t Embeddings::id(std::string_view word) const {
   return found;
 }
 
+std::int32_t Embeddings::direction_id(std::string_view word) const {
+  const std::int32_t found = id(word);
+  const float* unit = unit_vector(found);
+  if (kernels::dot(unit, unit, dim_) == 0.0f) {
+    throw Error("the vector of " + quote(words_[found]) + " is all zeros: it has no direction, so no similarity to it means anything");
+  }
+  return found;
+}
+
 float Embeddings::similarity(std::string_view a, std::string_view b) const {
-  return kernels::dot(unit_vector(id(a)), unit_vector(id(b)), dim_);
+  return kernels::dot(unit_vector(direction_id(a)), unit_vector(direction_id(b)), dim_);
 }
 
 std::vector<Neighbour> Embeddings::top(const std::vector<float>& scores, std::size_t topn,
@@ -115,6 +125,10 @@ std::vector<Neighbour> Embeddings::nearest(const float* query, std::size_t topn,
   if (topn == 0) return {};
   const std::size_t rows = restrict_to > 0 ? std::min(restrict_to, size()) : size();
   std::vector<float> unit_query(query, query + dim_);
+  // A sum of unit vectors this short is rounding noise: the words cancel out.
+  if (kernels::dot(query, query, dim_) < 1e-8f) {
+    throw Error("the query words cancel out (their vectors sum to zero): no neighbour means anything");
+  }
   kernels::normalise(unit_query.data(), dim_);
   std::vector<float> scores(rows);
   kernels::dot_rows(unit_.data(), rows, dim_, unit_query.data(), scores.data());
@@ -127,14 +141,14 @@ std::vector<Neighbour> Embeddings::most_similar(const std::vector<std::string>& 
   if (positive.empty() && negative.empty()) throw Error("nearest neighbours need at least one word");
   std::vector<float> query(dim_, 0.0f);
   std::vector<std::int32_t> exclude;
-  for (const auto& w : positive) exclude.push_back(id(w)), kernels::axpy(1.0f, unit_vector(exclude.back()), query.data(), dim_);
-  for (const auto& w : negative) exclude.push_back(id(w)), kernels::axpy(-1.0f, unit_vector(exclude.back()), query.data(), dim_);
+  for (const auto& w : positive) exclude.push_back(direction_id(w)), kernels::axpy(1.0f, unit_vector(exclude.back()), query.data(), dim_);
+  for (const auto& w : negative) exclude.push_back(direction_id(w)), kernels::axpy(-1.0f, unit_vector(exclude.back()), query.data(), dim_);
   return nearest(query.data(), topn, exclude, restrict_to);
 }
 
 std::vector<Neighbour> Embeddings::analogy(std::string_view a, std::string_view b, std::string_view c,
                                            AnalogyMethod method, std::size_t topn, std::size_t restrict_to) const {
-  const std::int32_t ia = id(a), ib = id(b), ic = id(c);
+  const std::int32_t ia = direction_id(a), ib = direction_id(b), ic = direction_id(c);
   if (method == AnalogyMethod::kAdd) {
     std::vector<float> query(dim_, 0.0f);
     kernels::axpy(1.0f, unit_vector(ib), query.data(), dim_);
@@ -156,7 +170,7 @@ std::vector<Neighbour> Embeddings::analogy(std::string_view a, std::string_view 
 
 std::string Embeddings::doesnt_match(const std::vector<std::string>& words) const {
   std::vector<std::int32_t> ids;
-  for (const auto& w : words) ids.push_back(id(w));
+  for (const auto& w : words) ids.push_back(direction_id(w));
   if (ids.size() < 2) throw Error("the odd one out needs at least two words, got " + std::to_string(ids.size()));
   std::vector<float> mean(dim_, 0.0f);
   for (auto i : ids) kernels::axpy(1.0f, unit_vector(i), mean.data(), dim_);

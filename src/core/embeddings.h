@@ -49,6 +49,8 @@ class Embeddings {
   std::int32_t find(std::string_view word) const;
   // Like find() but throws "word 'x' is not in the vocabulary (N words)".
   std::int32_t id(std::string_view word) const;
+  // id(), also throwing Error when the word's vector is all zeros (a similarity to it means nothing).
+  std::int32_t direction_id(std::string_view word) const;
 
   float similarity(std::string_view a, std::string_view b) const;
 

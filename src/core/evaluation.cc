@@ -129,6 +129,13 @@ AnalogyReport evaluate_analogies(const Embeddings& embeddings, std::istream& in,
     add(report.total, section);
     add(section.name.rfind("gram", 0) == 0 ? report.syntactic : report.semantic, section);
   }
+  // An accuracy over no answered question is not 0 %: it does not exist.
+  if (report.total.questions == 0) throw Error(source + " has no questions ('a b c d' lines)");
+  if (report.total.answered == 0) {
+    throw Error(source + ": none of its " + with_commas(report.total.questions) +
+                " questions can be answered: each has a word outside the " + with_commas(static_cast<long long>(rows)) +
+                " words searched" + (rows < embeddings.size() ? " (raise the restriction, or 0 for all)" : ""));
+  }
   return report;
 }
 
@@ -191,6 +198,11 @@ SimilarityReport evaluate_similarity(const Embeddings& embeddings, std::istream&
   }
   if (line_number == 0) throw Error(source + " is empty; expected word pairs with scores");
   report.pairs = static_cast<std::int64_t>(gold.size());
+  if (report.pairs < 2) {
+    throw Error(source + ": " + with_commas(report.pairs) + (report.pairs == 1 ? " pair has" : " pairs have") +
+                " both words in the vocabulary (" + with_commas(report.oov_pairs) +
+                " do not); a rank correlation needs at least 2");
+  }
   report.spearman = spearman(gold, predicted);
   return report;
 }

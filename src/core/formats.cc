@@ -101,8 +101,10 @@ bool parse_count(std::string_view field, long long& value) {
   return true;
 }
 
-std::string at_line(const std::string& source, std::size_t line) {
-  return source + " line " + with_commas(static_cast<long long>(line)) + ": ";
+// [+-] digits: what a malformed header ("-4 3", "4 3 1") is made of.
+bool is_whole_number(std::string_view field) {
+  if (!field.empty() && (field[0] == '-' || field[0] == '+')) field.remove_prefix(1);
+  return !field.empty() && std::all_of(field.begin(), field.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::string_view first_line(std::string_view bytes, std::size_t from = 0) {
@@ -175,10 +177,16 @@ Embeddings parse_text(std::string_view bytes, const std::string& source, bool ha
       if (dim > kMaxDim) throw Error(where + "dimension " + std::to_string(dim) + " is out of range (1 to 10,000)");
     }
     if (fields.size() != dim + 1) {
+      // "1 5" then "2 3": a header promising 5 numbers, or GloVe whose first word is the number 1.
+      const bool glove_like = has_header && words.empty() && fields.size() == 2;
       throw Error(where + "expected " + std::to_string(dim) + " numbers after " + quote(fields[0]) + ", found " +
-                  std::to_string(fields.size() - 1));
+                  std::to_string(fields.size() - 1) +
+                  (glove_like ? " (the first line was read as a header 'count dim'; if this is GloVe text whose first "
+                                "word is a number, name the format glove)"
+                              : ""));
     }
     if (!is_valid_utf8(fields[0])) throw Error(where + "the word " + quote(fields[0]) + " is not valid UTF-8");
+    if (fields[0].size() > kMaxWordBytes) throw Error(where + word_too_long(fields[0]));
     for (std::size_t i = 0; i < dim; ++i) append_value(fields[i + 1], i, fields[0], where, data);
     words.emplace_back(fields[0]);
     index.add(words.back(), line_number, where, "line");
@@ -253,7 +261,8 @@ Embeddings parse_binary(std::string_view bytes, const std::string& source) {
     }
     const std::string_view word = bytes.substr(pos, space - pos);
     const std::string prefix = source + " " + vector_name + ": ";
-    if (word.empty() || word.size() > 1000 || !is_valid_utf8(word) || word.find('\0') != std::string_view::npos) {
+    if (word.size() > kMaxWordBytes) throw Error(prefix + word_too_long(word));
+    if (word.empty() || !is_valid_utf8(word) || word.find('\0') != std::string_view::npos) {
       throw Error(prefix + "expected a UTF-8 word followed by a space, found " + quote(word));
     }
     pos = space + 1;
@@ -307,7 +316,22 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
     header = first_line(bytes, line_start);
   }
   long long count, dim;
-  if (fields.size() == 2 && parse_count(fields[0], count) && parse_count(fields[1], dim)) {
+  const bool is_header = fields.size() == 2 && parse_count(fields[0], count) && parse_count(fields[1], dim);
+  if (!is_header && std::all_of(fields.begin(), fields.end(), is_whole_number)) {
+    // Whole numbers only: a malformed header, unless the next row has as many fields (then it is a
+    // GloVe file whose first word is a number).
+    std::vector<std::string_view> next;
+    for (std::size_t next_start = line_start + header.size() + 1; next.empty() && next_start < bytes.size();) {
+      const std::string_view line = first_line(bytes, next_start);
+      split_fields(line, next);
+      next_start += line.size() + 1;
+    }
+    if (next.size() != fields.size()) {
+      throw Error(at_line(source, line_number) + "expected a header 'count dim' (two whole numbers: a count of vectors, a dimension of 1 to 10,000), found " +
+                  quote(header) + (fields.size() == 2 ? "" : " (" + std::to_string(fields.size()) + " numbers)"));
+    }
+  }
+  if (is_header) {
     const std::size_t row_start = line_start + header.size() + 1;
     if (row_start >= bytes.size()) return VectorFormat::kWord2VecText;
     const std::string_view row = first_line(bytes, row_start);
@@ -359,14 +383,50 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
               "numbers (GloVe), found " + quote(header));
 }
 
-Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {
-  bytes = skip_bom(bytes);
-  if (format == VectorFormat::kAuto) format = detect_format(bytes, source);
+namespace {
+
+Embeddings parse_as(VectorFormat format, std::string_view bytes, const std::string& source) {
   switch (format) {
     case VectorFormat::kWord2VecBinary: return parse_binary(bytes, source);
     case VectorFormat::kGloveText: return parse_text(bytes, source, false);
     default: return parse_text(bytes, source, true);
   }
+}
+
+// " (it looks like GloVe text: ...)" when detection sees another format than the one named.
+std::string format_hint(std::string_view bytes, const std::string& source, VectorFormat named) {
+  VectorFormat detected = named;
+  try {
+    detected = detect_format(bytes, source);
+  } catch (const Error&) {
+  }
+  if (detected == named) return "";
+  const char* option = detected == VectorFormat::kWord2VecBinary ? "word2vec-binary"
+                       : detected == VectorFormat::kGloveText    ? "glove"
+                                                                 : "word2vec-text";
+  return std::string(" (it looks like ") + format_name(detected) + ": use the format '" + option + "' or 'auto')";
+}
+
+}  // namespace
+
+Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {
+  bytes = skip_bom(bytes);
+  if (format == VectorFormat::kAuto) return parse_as(detect_format(bytes, source), bytes, source);
+  std::string hint;
+  try {
+    Embeddings embeddings = parse_as(format, bytes, source);
+    // Text bytes read as binary floats are finite garbage: a file that parses as text in full is text.
+    if (format != VectorFormat::kWord2VecBinary) return embeddings;
+    try {
+      parse_text(bytes, source, true);
+    } catch (const Error&) {
+      return embeddings;
+    }
+    hint = format_hint(bytes, source, format);
+  } catch (const Error& error) {
+    throw Error(error.what() + format_hint(bytes, source, format));
+  }
+  throw Error(source + " is not word2vec binary: each line holds a word and the numbers its header promises" + hint);
 }
 
 Embeddings load_vectors(const std::string& path, VectorFormat format) {

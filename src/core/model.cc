@@ -44,7 +44,7 @@ void check_kind(const std::string& kind) {
   for (const char* known : kKnownKinds) {
     if (kind == known) return;
   }
-  throw Error("unknown model kind '" + kind + "' (this version knows: word2vec, transformer)");
+  throw Error("unknown model kind " + quote(kind) + " (this version knows: word2vec, transformer)");
 }
 
 // The rule of `kind` for a model with these options over a vocabulary of `vocabulary_size` tokens.
@@ -70,11 +70,6 @@ KindRule rule_for(const std::string& kind, const Settings& options, std::size_t 
   return rule;
 }
 
-std::string quoted(std::string_view text) {
-  constexpr std::size_t kShown = 60;
-  return "'" + std::string(text.substr(0, kShown)) + (text.size() > kShown ? "...'" : "'");
-}
-
 std::string count_of(std::uint64_t i, std::uint64_t n) {
   return with_commas(static_cast<long long>(i)) + " of " + with_commas(static_cast<long long>(n));
 }
@@ -89,29 +84,29 @@ void check_shape(const KindRule& rule, const std::string& name, std::uint64_t ro
   if (matrix_rule == nullptr) {
     std::string expected;
     for (const MatrixRule& m : rule.matrices) expected += std::string(expected.empty() ? "'" : ", '") + m.name + "'";
-    throw Error("a " + rule.kind + " model has no matrix " + quoted(name) + " (expected " + expected + ")");
+    throw Error("a " + rule.kind + " model has no matrix " + quote(name) + " (expected " + expected + ")");
   }
   for (const NamedMatrix& m : earlier) {
-    if (m.name == name) throw Error("matrix " + quoted(name) + " appears twice");
+    if (m.name == name) throw Error("matrix " + quote(name) + " appears twice");
   }
   if (cols == 0 || cols > kMaxCols) {
-    throw Error("matrix " + quoted(name) + " has " + with_commas(static_cast<long long>(cols)) +
+    throw Error("matrix " + quote(name) + " has " + with_commas(static_cast<long long>(cols)) +
                 " columns (expected 1 to " + with_commas(static_cast<long long>(kMaxCols)) + ")");
   }
   if (matrix_rule->row_per_token && rows != vocabulary_size) {
-    throw Error("matrix " + quoted(name) + " has " + with_commas(static_cast<long long>(rows)) +
+    throw Error("matrix " + quote(name) + " has " + with_commas(static_cast<long long>(rows)) +
                 " rows but the vocabulary has " + with_commas(static_cast<long long>(vocabulary_size)) +
                 " tokens (one row per token expected)");
   }
-  if (rows > kMaxRows) throw Error("matrix " + quoted(name) + " has an absurd row count " + std::to_string(rows));
+  if (rows > kMaxRows) throw Error("matrix " + quote(name) + " has an absurd row count " + std::to_string(rows));
   if ((matrix_rule->rows != 0 && rows != matrix_rule->rows) || (matrix_rule->cols != 0 && cols != matrix_rule->cols)) {
-    throw Error("matrix " + quoted(name) + " is " + std::to_string(rows) + "x" + std::to_string(cols) + " but a " +
+    throw Error("matrix " + quote(name) + " is " + std::to_string(rows) + "x" + std::to_string(cols) + " but a " +
                 rule.kind + " model with these options needs " + std::to_string(matrix_rule->rows) + "x" +
                 std::to_string(matrix_rule->cols));
   }
   if (rule.same_cols && !earlier.empty() && earlier.front().matrix.cols() != cols) {
-    throw Error("matrix " + quoted(name) + " has " + std::to_string(cols) + " columns but matrix " +
-                quoted(earlier.front().name) + " has " + std::to_string(earlier.front().matrix.cols()) +
+    throw Error("matrix " + quote(name) + " has " + std::to_string(cols) + " columns but matrix " +
+                quote(earlier.front().name) + " has " + std::to_string(earlier.front().matrix.cols()) +
                 " (a " + rule.kind + " model's matrices share one vector size)");
   }
 }
@@ -128,7 +123,7 @@ void check_settings(const Settings& settings, const char* what) {
     if (settings[i].first.empty()) throw Error(std::string(what) + " " + std::to_string(i + 1) + " has an empty name");
     for (std::size_t j = 0; j < i; ++j) {
       if (settings[j].first == settings[i].first) {
-        throw Error(std::string(what) + " " + quoted(settings[i].first) + " appears twice");
+        throw Error(std::string(what) + " " + quote(settings[i].first) + " appears twice");
       }
     }
   }
@@ -283,7 +278,7 @@ Matrix read_matrix(Reader& reader, std::uint64_t rows, std::uint64_t cols,
       std::memcpy(&value, &bits, 4);
       if (!std::isfinite(value)) {
         const std::string word =
-            row_per_token ? " ('" + vocabulary.word(static_cast<std::int32_t>(r)).substr(0, 60) + "')" : std::string();
+            row_per_token ? " (" + quote(vocabulary.word(static_cast<std::int32_t>(r))) + ")" : std::string();
         reader.fail("row " + with_commas(static_cast<long long>(r + 1)) + word + ", column " +
                     with_commas(static_cast<long long>(c + 1)) + " is " + (std::isnan(value) ? "NaN" : "infinite") +
                     "; a model's values must be finite");
@@ -436,7 +431,7 @@ Model Model::load(std::istream& in, const std::string& source) {
   for (std::uint32_t i = 0; i < matrix_count; ++i) {
     r.at("matrix " + count_of(i + 1, matrix_count));
     std::string name = r.string("its name", kMaxNameBytes);
-    r.at("matrix " + quoted(name) + " (" + count_of(i + 1, matrix_count) + ")");
+    r.at("matrix " + quote(name) + " (" + count_of(i + 1, matrix_count) + ")");
     const std::uint64_t rows = r.u64("its row count");
     const std::uint64_t cols = r.u64("its column count");
     try {

@@ -51,6 +51,9 @@ const std::vector<OptionSpec>& option_schema() {
        "keep punctuation at the start and end of tokens", kNegated},
       {"invalid-utf8", "invalidUtf8", T::kEnum, "", "replace", 0, 0, {{"replace", "replace"}, {"reject", "reject"}},
        "train tokenize", "train tokenize", "replace invalid UTF-8 with U+FFFD, or reject it naming the line"},
+      {"control-chars", "controlCharacters", T::kEnum, "", "replace", 0, 0,
+       {{"replace", "replace"}, {"strip", "strip"}, {"reject", "reject"}}, "train tokenize", "train tokenize",
+       "control characters (ESC, U+0001-U+001F but tab, U+007F): a word break, removed, or an error naming the line"},
       {"quiet", "quiet", T::kFlag, "", nullptr, 0, 0, {}, "train", "", "no progress output"},
       {nullptr, "sliceMs", T::kNumber, "", "50", 1, 10000, {}, "", "train",
        "milliseconds of training between progress reports and abort checks"},
@@ -73,12 +76,14 @@ const std::vector<OptionSpec>& option_schema() {
       {"pairs", "pairs", T::kFlag, "", nullptr, 0, 0, {}, "eval", "",
        "FILE holds word pairs with scores (detected when its first line has a tab)"},
       // ---- files ----
-      {"to", "format", T::kEnum, "", "text", 0, 0,
+      {"to", "to", T::kEnum, "", "text", 0, 0,
        {{"text", "word2vec-text"}, {"binary", "word2vec-binary"}, {"projector", "projector-tsv"}}, "convert", "",
        "the output format; projector writes a folder of vectors.tsv and metadata.tsv"},
-      {nullptr, "format", T::kEnum, "", "auto", 0, 0,
+      {"format", "format", T::kEnum, "", "auto", 0, 0,
        {{"auto", "auto"}, {"word2vec-text", "word2vec-text"}, {"word2vec-binary", "word2vec-binary"}, {"glove", "glove"}},
-       "", "load", "the format of the vectors; auto detects it"},
+       "similar analogy similarity doesnt-match eval convert", "load",
+       "the format of the vectors file; auto detects it"},
+      {nullptr, "include", T::kWords, "", "", 0, 0, {}, "", "project2d", "other words to place on the same axes"},
       {nullptr, "name", T::kString, "", nullptr, 0, 0, {}, "", "train load evaluateAnalogies evaluateSimilarity tokenize",
        "names the input in error messages"},
   };
@@ -331,6 +336,10 @@ TokenizerOptions tokenizer_options(const OptionValues& v) {
   o.lowercase = v.flag("lowercase");
   o.strip_punctuation = v.flag("stripPunctuation");
   o.invalid_utf8 = v.text("invalidUtf8") == "reject" ? InvalidUtf8::kReject : InvalidUtf8::kReplace;
+  const std::string& control = v.text("controlCharacters");
+  o.control_characters = control == "reject"  ? ControlCharacters::kReject
+                         : control == "strip" ? ControlCharacters::kStrip
+                                              : ControlCharacters::kReplace;
   return o;
 }
 

@@ -6,6 +6,8 @@
 
 namespace embedlab {
 
+Error::Error(const std::string& message) : std::runtime_error(printable(message)) {}
+
 std::string with_commas(long long value) {
   std::string digits = std::to_string(value < 0 ? -value : value);
   std::string out;
@@ -140,9 +142,28 @@ bool is_valid_utf8(std::string_view text) {
   return true;
 }
 
+std::string at_line(const std::string& source, std::size_t line_number) {
+  return source + " line " + with_commas(static_cast<long long>(line_number)) + ": ";
+}
+
+std::string word_too_long(std::string_view word) {
+  return "the word " + quote(word) + " is longer than " + with_commas(static_cast<long long>(kMaxWordBytes)) +
+         " bytes, the limit of words";
+}
+
+std::string nul_byte_message(const std::string& source, std::size_t line_number) {
+  return at_line(source, line_number) + "NUL byte; this looks like a binary file, expected plain UTF-8 text";
+}
+
 void tokenize_line(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
                    const std::string& source, std::vector<std::string>& tokens) {
   tokens.clear();
+  for_each_token(line, options, line_number, source, [&](std::string_view token) { tokens.emplace_back(token); });
+}
+
+void for_each_token(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
+                    const std::string& source, const std::function<void(std::string_view)>& on_token,
+                    std::size_t line_offset) {
   std::string current;
   std::vector<CodePoint> cps;  // code points of `current`, for stripping punctuation at both ends
   const auto flush = [&] {
@@ -152,7 +173,7 @@ void tokenize_line(std::string_view line, const TokenizerOptions& options, std::
       while (first < last && is_punctuation(cps[first].cp)) ++first;
       while (last > first && is_punctuation(cps[last - 1].cp)) --last;
     }
-    if (first < last) tokens.emplace_back(current.substr(cps[first].begin, cps[last - 1].end - cps[first].begin));
+    if (first < last) on_token(std::string_view(current).substr(cps[first].begin, cps[last - 1].end - cps[first].begin));
     current.clear();
     cps.clear();
   };
@@ -161,15 +182,21 @@ void tokenize_line(std::string_view line, const TokenizerOptions& options, std::
     std::size_t n = decode(line, pos, cp);
     if (n == 0) {
       if (options.invalid_utf8 == InvalidUtf8::kReject) {
-        throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) +
-                    ": invalid UTF-8 at byte " + std::to_string(pos + 1) +
+        throw Error(at_line(source, line_number) + "invalid UTF-8 at byte " + std::to_string(line_offset + pos + 1) +
                     " of the line (use the replace option to turn such bytes into U+FFFD)");
       }
       cp = kReplacement;
       n = 1;
     } else if (cp == 0) {
-      throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) +
-                  ": NUL byte; this looks like a binary file, expected plain UTF-8 text");
+      throw Error(nul_byte_message(source, line_number));
+    } else if ((cp < 0x20 && cp != '\t' && cp != '\r') || cp == 0x7F) {
+      if (options.control_characters == ControlCharacters::kReject) {
+        throw Error(at_line(source, line_number) + "control character " + quote(line.substr(pos, 1)) + " at byte " +
+                    std::to_string(line_offset + pos + 1) + " of the line (choose to strip or replace control characters to train on it)");
+      }
+      pos += n;
+      if (options.control_characters == ControlCharacters::kReplace) flush();
+      continue;
     }
     pos += n;
     if (is_space(cp)) {
@@ -179,19 +206,27 @@ void tokenize_line(std::string_view line, const TokenizerOptions& options, std::
     if (options.lowercase) cp = to_lower(cp);
     const std::size_t begin = current.size();
     encode(cp, current);
+    if (current.size() > kMaxWordBytes) {
+      throw Error(at_line(source, line_number) + "a word is longer than " +
+                  with_commas(static_cast<long long>(kMaxWordBytes)) + " bytes, the limit of words (it starts " +
+                  quote(current) + ")");
+    }
     cps.push_back({cp, begin, current.size()});
   }
   flush();
 }
 
-std::string quote(std::string_view text) {
-  constexpr std::size_t kMaxCharacters = 60;
-  std::string out = "'";
+namespace {
+
+// Appends up to `max_characters` characters of `text` to `out`, control characters (but for
+// line breaks when `keep_line_breaks`), NUL and invalid UTF-8 as \xNN; returns how many bytes of
+// `text` it used.
+std::size_t append_escaped(std::string& out, std::string_view text, std::size_t max_characters, bool keep_line_breaks) {
   std::size_t characters = 0, pos = 0;
-  while (pos < text.size() && characters < kMaxCharacters) {
+  while (pos < text.size() && characters < max_characters) {
     char32_t cp;
     const std::size_t n = decode(text, pos, cp);
-    if (n == 0 || cp < 0x20 || cp == 0x7F) {
+    if (n == 0 || ((cp < 0x20 || cp == 0x7F) && !(keep_line_breaks && cp == '\n'))) {
       static const char kHex[] = "0123456789ABCDEF";
       const auto byte = static_cast<unsigned char>(text[pos]);
       out += "\\x";
@@ -204,22 +239,34 @@ std::string quote(std::string_view text) {
     }
     ++characters;
   }
-  if (pos == text.size()) return out + "'";
+  return pos;
+}
+
+}  // namespace
+
+std::string quote(std::string_view text) {
+  std::string out = "'";
+  if (append_escaped(out, text, 60, false) == text.size()) return out + "'";
   return out + "\u2026' (" + with_commas(static_cast<long long>(text.size())) + " bytes)";
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  if (append_escaped(out, text, 1000, true) == text.size()) return out;
+  return out + "\u2026";
 }
 
 void write_tokens(std::istream& in, std::ostream& out, const TokenizerOptions& options, const std::string& source) {
   std::string line, joined;
-  std::vector<std::string> tokens;
   std::size_t line_number = 0;
   while (std::getline(in, line)) {
     ++line_number;
-    tokenize_line(line_number == 1 ? skip_bom(line) : std::string_view(line), options, line_number, source, tokens);
     joined.clear();
-    for (const auto& token : tokens) {
-      if (!joined.empty()) joined += ' ';
-      joined += token;
-    }
+    for_each_token(line_number == 1 ? skip_bom(line) : std::string_view(line), options, line_number, source,
+                   [&](std::string_view token) {
+                     if (!joined.empty()) joined += ' ';
+                     joined += token;
+                   });
     out << joined << '\n';
   }
 }

@@ -12,13 +12,13 @@ const char* bool_name(bool value) { return value ? "true" : "false"; }
 bool parse_bool(const std::string& name, const std::string& value) {
   if (value == "true") return true;
   if (value == "false") return false;
-  throw Error("the word tokenizer setting '" + name + "' must be 'true' or 'false', got '" + value + "'");
+  throw Error("the word tokenizer setting " + quote(name) + " must be 'true' or 'false', got " + quote(value));
 }
 
 InvalidUtf8 parse_invalid_utf8(const std::string& value) {
   if (value == "replace") return InvalidUtf8::kReplace;
   if (value == "reject") return InvalidUtf8::kReject;
-  throw Error("the word tokenizer setting 'invalid_utf8' must be 'replace' or 'reject', got '" + value + "'");
+  throw Error("the word tokenizer setting 'invalid_utf8' must be 'replace' or 'reject', got " + quote(value));
 }
 
 // A word tokenizer only ever makes non-empty, valid UTF-8 words without whitespace, each once.
@@ -29,16 +29,17 @@ void check_words(const Vocabulary& vocabulary) {
     const std::string& word = vocabulary.word(id);
     const std::string which = "word " + with_commas(static_cast<long long>(i + 1));
     if (word.empty()) throw Error(which + " is empty");
+    if (word.size() > kMaxWordBytes) throw Error(which + ": " + word_too_long(word));
     if (!is_valid_utf8(word)) throw Error(which + " is not valid UTF-8");
     for (const char c : word) {
       if (static_cast<unsigned char>(c) <= ' ') {
-        throw Error(which + " ('" + word + "') contains whitespace or a control character");
+        throw Error(which + " (" + quote(word) + ") contains whitespace or a control character");
       }
     }
-    if (vocabulary.count(id) < 0) throw Error(which + " ('" + word + "') has a negative count");
+    if (vocabulary.count(id) < 0) throw Error(which + " (" + quote(word) + ") has a negative count");
     const std::int32_t first = vocabulary.find(word);
     if (first != id) {
-      throw Error(which + " ('" + word + "') appears twice (first as word " + with_commas(first + 1LL) + ")");
+      throw Error(which + " (" + quote(word) + ") appears twice (first as word " + with_commas(first + 1LL) + ")");
     }
   }
 }
@@ -99,7 +100,7 @@ std::int32_t WordTokenizer::find(std::string_view word) const {
 std::shared_ptr<const Tokenizer> make_tokenizer(const std::string& kind, const Settings& settings,
                                                 Vocabulary vocabulary) {
   if (kind != WordTokenizer::kKind) {
-    throw Error("unknown tokenizer kind '" + kind + "' (this version knows: " + WordTokenizer::kKind + ")");
+    throw Error("unknown tokenizer kind " + quote(kind) + " (this version knows: " + WordTokenizer::kKind + ")");
   }
   TokenizerOptions options;
   const char* names[] = {"lowercase", "strip_punctuation", "invalid_utf8"};
@@ -109,8 +110,8 @@ std::shared_ptr<const Tokenizer> make_tokenizer(const std::string& kind, const S
     for (int i = 0; i < 3; ++i) {
       if (name == names[i]) which = i;
     }
-    if (which < 0) throw Error("unknown word tokenizer setting '" + name + "'");
-    if (seen[which]) throw Error("the word tokenizer setting '" + name + "' appears twice");
+    if (which < 0) throw Error("unknown word tokenizer setting " + quote(name));
+    if (seen[which]) throw Error("the word tokenizer setting " + quote(name) + " appears twice");
     seen[which] = true;
     if (which == 0) options.lowercase = parse_bool(name, value);
     if (which == 1) options.strip_punctuation = parse_bool(name, value);

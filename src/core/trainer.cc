@@ -59,7 +59,7 @@ Settings describe_options(const TrainOptions& o) {
 
 TrainOptions train_options_from(const Model& model) {
   const auto bad = [](const std::string& name, const std::string& value, const char* expected) {
-    return Error("the model's option '" + name + "' is '" + value + "'; expected " + expected);
+    return Error("the model's option " + quote(name) + " is " + quote(value) + "; expected " + expected);
   };
   const auto whole = [&](const char* name) {
     const std::string& value = model.option(name);

@@ -22,15 +22,61 @@ function readFile(file) {
   }
 }
 
+// A text file (a corpus), read in chunks up to the first chunk with a NUL byte: the core then
+// names the line, and a device that never ends (/dev/zero) fails at once instead of filling memory.
+function readText(file) {
+  let fd;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    throw new Error(`cannot open '${file}': ${systemMessage(error)}`);
+  }
+  try {
+    const chunks = [];
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      if (chunk.subarray(0, n).includes(0)) break;
+    }
+    return Buffer.concat(chunks);
+  } catch (error) {
+    throw new Error(`cannot read '${file}': ${systemMessage(error)}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// Refuses, before any work is done, an output that is a folder, one of the inputs (the same file by
+// any path) or a place where no file can be made.
+function checkOutput(output, inputs) {
+  const out = fs.statSync(output, { throwIfNoEntry: false, bigint: true });
+  if (out?.isDirectory()) throw new Error(`cannot write '${output}': it is a folder (name a file in it)`);
+  for (const input of out ? inputs : []) {
+    const stat = fs.statSync(input, { throwIfNoEntry: false, bigint: true });
+    if (stat && stat.dev === out.dev && stat.ino === out.ino) {
+      throw new Error(`the output '${output}' is the input '${input}': writing it would destroy the input`);
+    }
+  }
+  try {
+    fs.writeFileSync(`${output}.tmp`, '');
+    fs.rmSync(`${output}.tmp`);
+  } catch (error) {
+    throw new Error(`cannot write '${output}': ${systemMessage(error)}`);
+  }
+}
+
 // Writes through a temporary file, so a failed write never clobbers `file`.
 function writeFile(file, bytes) {
   const tmp = `${file}.tmp`;
   try {
     fs.writeFileSync(tmp, bytes);
+    fs.renameSync(tmp, file);
   } catch (error) {
+    fs.rmSync(tmp, { force: true });
     throw new Error(`cannot write '${file}': ${systemMessage(error)}`);
   }
-  fs.renameSync(tmp, file);
 }
 
 // `text` padded to `width` characters.
@@ -65,13 +111,8 @@ function progressBar(p, epochs) {
 const count = (n) => n.toLocaleString('en-US');
 
 async function train(el, { input, output, binary, precision, quiet, ...options }) {
-  try { // fail now, not after a long training run, when the output cannot be written
-    fs.writeFileSync(`${output}.tmp`, '');
-    fs.rmSync(`${output}.tmp`);
-  } catch (error) {
-    throw new Error(`cannot write '${output}': ${systemMessage(error)}`);
-  }
-  const text = readFile(input);
+  checkOutput(output, [input]); // now, not after a long training run
+  const text = readText(input);
   const tty = process.stderr.isTTY;
   let lastDecile = -1;
   let reported = false;
@@ -145,15 +186,17 @@ const QUERIES = {
       return;
     }
     const r = model.evaluateAnalogies(text, { restrict: o.restrict, method: o.method, name: file });
-    const row = (s) => process.stdout.write(`${padded(s.name, 28)} ${(100 * s.accuracy).toFixed(2).padStart(6)}%  ` +
+    // No question of a section answered: no accuracy, not 0 %.
+    const accuracy = (s) => (s.answered > 0 ? `${(100 * s.accuracy).toFixed(2).padStart(6)}%` : '    n/a');
+    const row = (s) => process.stdout.write(`${padded(s.name, 28)} ${accuracy(s)}  ` +
       `${String(s.correct).padStart(6)} / ${String(s.answered).padEnd(6)} coverage ${(100 * s.coverage).toFixed(2).padStart(6)}%\n`);
     r.sections.forEach(row);
     process.stdout.write('\n');
     [r.semantic, r.syntactic, r.total].forEach(row);
   },
   convert(model, [out], o) {
-    if (o.format === 'projector-tsv') {
-      const { vectors, metadata } = model.save(o.format, { precision: o.precision });
+    if (o.to === 'projector-tsv') {
+      const { vectors, metadata } = model.save(o.to, { precision: o.precision });
       try {
         fs.mkdirSync(out, { recursive: true });
       } catch (error) {
@@ -162,7 +205,7 @@ const QUERIES = {
       writeFile(path.join(out, 'vectors.tsv'), vectors);
       writeFile(path.join(out, 'metadata.tsv'), metadata);
     } else {
-      writeFile(out, model.save(o.format, { precision: o.precision }));
+      writeFile(out, model.save(o.to, { precision: o.precision }));
     }
     process.stderr.write(`wrote ${out} (${count(model.size)} words x ${model.dim})\n`);
   },
@@ -179,10 +222,13 @@ async function run(argv) {
   if (verb === 'train') {
     await train(el, options);
   } else if (verb === 'tokenize') {
-    const { lowercase, stripPunctuation, invalidUtf8 } = options;
-    writeFile(args[1], el.tokenize(readFile(args[0]), { lowercase, stripPunctuation, invalidUtf8, name: args[0] }));
+    const { lowercase, stripPunctuation, invalidUtf8, controlCharacters } = options;
+    const text = readText(args[0]);
+    checkOutput(args[1], [args[0]]);
+    writeFile(args[1], el.tokenize(text, { lowercase, stripPunctuation, invalidUtf8, controlCharacters, name: args[0] }));
   } else {
-    const model = el.load(readFile(args[0]), { name: args[0] });
+    if (verb === 'convert' && options.to !== 'projector-tsv') checkOutput(args[1], [args[0]]); // a projector output is a folder
+    const model = el.load(readFile(args[0]), { name: args[0], format: options.format });
     try {
       QUERIES[verb](model, args.slice(1), options);
     } finally {
@@ -192,10 +238,18 @@ async function run(argv) {
   return 0;
 }
 
+// As the core's Error messages (printable() in src/core/text.cc): control characters other than
+// line breaks shown as \xNN, cut after 1,000 characters, so a file name cannot drive the terminal.
+function printable(text) {
+  const escaped = [...String(text).replace(/[\x00-\x09\x0b-\x1f\x7f]/g,
+    (c) => `\\x${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)];
+  return escaped.length > 1000 ? `${escaped.slice(0, 1000).join('')}\u2026` : escaped.join('');
+}
+
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    process.stderr.write(`embedlab: error: ${error?.message ?? error}\n`);
+    process.stderr.write(`embedlab: error: ${printable(error?.message ?? error)}\n`);
     process.exit(error?.name === 'AbortError' ? 130 : 1);
   },
 );

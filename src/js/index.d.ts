@@ -40,6 +40,11 @@ export interface TokenizeOptions {
   stripPunctuation?: boolean;
   /** Invalid UTF-8 in byte input: replace with U+FFFD (default) or reject with the line number. */
   invalidUtf8?: 'replace' | 'reject';
+  /**
+   * Control characters (ESC and the rest of U+0001-U+001F but tab, line feed and carriage return;
+   * U+007F): 'replace' with a word break (default), 'strip' them, or 'reject' naming the line.
+   */
+  controlCharacters?: 'replace' | 'strip' | 'reject';
   /** Names the text in error messages ('corpus' for train(), 'text' for tokenize()). */
   name?: string;
 }
@@ -180,7 +185,7 @@ export declare class Model {
    * A 2-D PCA map of the `count` most frequent words; `include` places other known words on the same
    * axes (appended after the first `count` points, listed in extraWords).
    */
-  project2d(count?: number, options?: { include?: string[] }): {
+  project2d(count?: number, options?: ProjectOptions): {
     count: number;
     coordinates: Float32Array;
     extraWords: string[];
@@ -195,6 +200,11 @@ export declare class Model {
 }
 
 export type VectorsFormat = 'auto' | 'word2vec-text' | 'word2vec-binary' | 'glove';
+
+export interface ProjectOptions {
+  /** Other words to place on the same axes (their coordinates follow the count words'). */
+  include?: string[];
+}
 
 export interface LoadOptions {
   /** The format of the bytes ('auto': detected). */

@@ -98,10 +98,9 @@ export class Model {
    * A 2-D PCA map of the `count` most frequent words (unit vectors); `include` adds other words
    * placed on the same axes. Returns { count, coordinates (x, y pairs), extraWords, explainedVariance }.
    */
-  project2d(count = 2000, { include = [] } = {}) {
+  project2d(count = 2000, options) {
     checkCount(count, 'count', { min: 1, max: 1e7 });
-    checkWords(include, 'include');
-    return this.#handle().project2d(count, include);
+    return this.#handle().project2d(count, options);
   }
 
   /** Accuracy on questions-words text (': section' lines, then 'a b c d'). */

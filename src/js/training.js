@@ -36,15 +36,13 @@ export function checkTraining(raw, text, options, maxThreads) {
   return { options: o, text: typeof text === 'string' ? text : toBytes(text, 'text') };
 }
 
-// Feeds `text` to the corpus in chunks that end at line breaks (never inside a character).
+// Feeds `text` to the corpus in chunks of about 4 MB, whatever its lines (the core joins lines
+// across chunks, so a long line costs no extra copy); a string is never cut inside a surrogate pair.
 function addText(corpus, text) {
   const chunk = 4 << 20;
   for (let start = 0; start < text.length;) {
     let end = Math.min(text.length, start + chunk);
-    if (end < text.length) {
-      const newline = typeof text === 'string' ? text.indexOf('\n', end) : text.indexOf(10, end);
-      end = newline < 0 ? text.length : newline + 1;
-    }
+    if (typeof text === 'string' && end < text.length && (text.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
     if (typeof text === 'string') corpus.addText(text.slice(start, end));
     else corpus.addBytes(text.subarray(start, end));
     start = end;

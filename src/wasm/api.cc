@@ -81,7 +81,9 @@ val ModelHandle::analogy(std::string a, std::string b, std::string c, val option
 std::string ModelHandle::doesnt_match(val words) const { return e_.doesnt_match(string_array(words, "words")); }
 
 val ModelHandle::save(val format, val options) const {
-  const std::string to = choice_from_js(verb_option("convert", "format"), format).cli;
+  OptionSpec format_spec = verb_option("convert", "to");  // the CLI's convert --to, called format here
+  format_spec.js = "format";
+  const std::string to = choice_from_js(format_spec, format).cli;
   const int precision = static_cast<int>(options_from_js("save", options).integer("precision"));
   std::ostringstream out;
   if (to == "projector") {
@@ -100,11 +102,12 @@ val ModelHandle::save(val format, val options) const {
   return string_to_bytes(out.str());
 }
 
-val ModelHandle::project_2d(std::size_t count, val extra) const {
+val ModelHandle::project_2d(std::size_t count, val options) const {
+  const std::vector<std::string> include = options_from_js("project2d", options).words("include");
   const Projection p = pca_2d(e_, count);
   std::vector<float> coordinates = p.coordinates;
   std::vector<std::string> placed;
-  for (const auto& word : string_array(extra, "extra words")) {
+  for (const auto& word : include) {
     const std::int32_t id = e_.find(word);
     if (id < 0) continue;
     float xy[2];

@@ -55,7 +55,7 @@ class ModelHandle {
   std::string doesnt_match(val words) const;
   val save(val format, val options) const;
   // PCA of the `count` most frequent words plus any known `extra` words (appended).
-  val project_2d(std::size_t count, val extra) const;
+  val project_2d(std::size_t count, val options) const;
   val evaluate_analogies(std::string questions, val options) const;
   val evaluate_similarity(std::string pairs, val options) const;
 

@@ -340,6 +340,22 @@ TEST_F(Cli, MalformedVectorsFileErrorNamesTheLine) {
   expect_clean_error("similar " + quoted(not_vectors) + " a", "not a vectors file");
 }
 
+TEST_F(Cli, FormatOptionNamesTheVectorsFormatOnEveryVerbThatReadsVectors) {
+  // "1 1\nw 0.12\n" is text; read as binary its four bytes "0.12" would be a finite float.
+  const fs::path text = write("tiny.vec", "2 1\nw 0.12\nv 0.5\n");
+  const fs::path glove = write("tiny.txt", "w 0.12\nv 0.5\n");
+  EXPECT_EQ(run_cli("similarity " + quoted(text) + " w v --format word2vec-text").output, "1.0000\n");
+  EXPECT_EQ(run_cli("similarity " + quoted(glove) + " w v --format glove").output, "1.0000\n");
+  for (const std::string verb : {"similar " + quoted(text) + " w", "analogy " + quoted(text) + " w v w",
+                                 "similarity " + quoted(text) + " w v", "doesnt-match " + quoted(text) + " w v w",
+                                 "eval " + quoted(text) + " " + quoted(glove),
+                                 "convert " + quoted(text) + " " + quoted(dir_ / "out.bin")}) {
+    expect_clean_error(verb + " --format word2vec-binary", "tiny.vec");
+    expect_clean_error(verb + " --format word2vec-binary", "looks like word2vec text");
+  }
+  expect_clean_error("similar " + quoted(text) + " w --format csv", "--format must be 'auto', 'word2vec-text'");
+}
+
 TEST_F(Cli, MissingArgumentsAreErrors) {
   expect_clean_error("similar", "missing arguments; usage: embedlab similar");
   expect_clean_error("analogy " + quoted(dir_ / "v.vec") + " king man", "missing arguments");

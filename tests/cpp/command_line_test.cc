@@ -68,7 +68,10 @@ TEST(CommandLine, VerbHelpIsWrittenFromTheSchema) {
   EXPECT_TRUE(Contains(train, "  --model cbow|skipgram    "));
   EXPECT_TRUE(Contains(train, "(required)"));
   const std::string similarity = verb_help(*find_verb("similarity"));
-  EXPECT_EQ(similarity, "usage: embedlab similarity VECTORS WORD1 WORD2\n\nCosine similarity of two words.\n");
+  EXPECT_EQ(similarity,
+            "usage: embedlab similarity VECTORS WORD1 WORD2 [options]\n\nCosine similarity of two words.\n\n"
+            "  --format auto|word2vec-text|word2vec-binary|glove\n"
+            "                           the format of the vectors file; auto detects it (auto)\n");
 }
 
 TEST(CommandLine, ParsesVerbsArgumentsAndOptions) {
@@ -91,7 +94,7 @@ TEST(CommandLine, ParsesVerbsArgumentsAndOptions) {
   EXPECT_EQ(o.learning_rate, 0.0) << "--alpha 0 means the model's default rate";
   EXPECT_EQ(starting_learning_rate(o), 0.025);
   EXPECT_EQ(parse({"eval", "v.vec", "q.txt"}).options.integer("restrict"), 30000);
-  EXPECT_EQ(parse({"convert", "a", "b", "--to", "projector"}).options.text("format"), "projector");
+  EXPECT_EQ(parse({"convert", "a", "b", "--to", "projector"}).options.text("to"), "projector");
 }
 
 TEST(CommandLine, UsageErrorsNameTheCulprit) {
@@ -103,7 +106,7 @@ TEST(CommandLine, UsageErrorsNameTheCulprit) {
   EXPECT_EQ(parse_error({"train", "--input", "c.txt"}), "train needs --output (see: embedlab train --help)");
   EXPECT_EQ(parse_error({"train"}), "train needs --input and --output (see: embedlab train --help)");
   EXPECT_EQ(parse_error({"similar", "v.vec"}), "missing arguments; usage: embedlab similar VECTORS WORD [WORD ...] [options]");
-  EXPECT_EQ(parse_error({"similarity", "v.vec", "a"}), "missing arguments; usage: embedlab similarity VECTORS WORD1 WORD2");
+  EXPECT_EQ(parse_error({"similarity", "v.vec", "a"}), "missing arguments; usage: embedlab similarity VECTORS WORD1 WORD2 [options]");
   EXPECT_EQ(parse_error({"train", "--input", "c", "--output", "v", "--dim", "0"}), "--dim must be between 1 and 10,000, got 0");
   EXPECT_TRUE(Contains(parse_error({"train", "--input", "c", "--output", "v", "--negative", "0"}),
                        "negative sampling needs at least one negative sample"));

@@ -243,3 +243,88 @@ TEST(CorpusByteOrderMark, IsSkippedAtTheStartOnly) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+// The message of the Error that add_text() (not finish()) raises on the chunks, or "<no error>".
+std::string error_while_adding(const std::vector<std::string>& chunks, const CorpusOptions& options, std::size_t* chunks_taken) {
+  CorpusBuilder builder(options, "stream.txt");
+  *chunks_taken = 0;
+  try {
+    for (const std::string& chunk : chunks) {
+      builder.add_text(chunk);
+      ++*chunks_taken;
+    }
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "<no error>";
+}
+
+TEST(CorpusLimits, ANulFailsInTheChunkThatHoldsItWithoutWaitingForALineBreak) {
+  // /dev/zero: megabytes of NUL bytes and never a line break.
+  const std::vector<std::string> zeros(8, std::string(1 << 20, '\0'));
+  std::size_t taken = 0;
+  EXPECT_EQ(error_while_adding({"first line\nsecond", std::string(1 << 20, '\0')}, options_with_min_count(1), &taken),
+            "stream.txt line 2: NUL byte; this looks like a binary file, expected plain UTF-8 text");
+  EXPECT_EQ(taken, 1u);
+  EXPECT_TRUE(Contains(error_while_adding(zeros, options_with_min_count(1), &taken), "line 1: NUL byte"));
+  EXPECT_EQ(taken, 0u);
+}
+
+TEST(CorpusLimits, AWordOverTheLimitFailsBeforeItsLineEnds) {
+  // One 50 MB token arriving in 1 MiB chunks: refused after a couple of chunks, never stored.
+  const std::string chunk(1 << 20, 'a');
+  std::vector<std::string> chunks = {"fine words\nthen "};
+  for (int i = 0; i < 50; ++i) chunks.push_back(chunk);
+  std::size_t taken = 0;
+  const std::string message = error_while_adding(chunks, options_with_min_count(1), &taken);
+  EXPECT_TRUE(ContainsAll(message, {"stream.txt line 2: a word is longer than 65,536 bytes"})) << message;
+  EXPECT_LE(taken, 3u);
+}
+
+TEST(CorpusLimits, AVeryLongLineInChunksGivesTheSameCorpusAsInOnePiece) {
+  // Lines past 1 MiB are taken word by word as they arrive (memory stays bounded): the same result.
+  Rng rng(5);
+  std::string line;
+  while (line.size() < (3u << 20)) line += "w" + std::to_string(rng.below(500)) + (rng.below(7) == 0 ? "\t" : " ");
+  const std::string text = "short line\n" + line + "\nlast line\n" + line;
+  CorpusOptions options = options_with_min_count(1);
+  options.max_sentence_tokens = 1000;
+  const Corpus whole = build_corpus(text, options);
+  EXPECT_EQ(whole.line_count, 4);
+  for (const std::size_t size : {std::size_t{4096}, std::size_t{65536}, std::size_t{1} << 20}) {
+    CorpusBuilder builder(options);
+    for (std::size_t start = 0; start < text.size(); start += size) builder.add_text(std::string_view(text).substr(start, size));
+    SCOPED_TRACE("chunks of " + std::to_string(size));
+    expect_same_corpus(builder.finish(), whole);
+  }
+}
+
+TEST(CorpusLimits, BytePositionsInMessagesCountFromTheStartOfALongLine) {
+  // Past 1 MiB a line is taken in pieces; the byte a message names is still the line's.
+  std::string line;
+  while (line.size() < 1500000) line += "word ";
+  line += "\x1b";
+  CorpusOptions options = options_with_min_count(1);
+  options.tokenizer.control_characters = ControlCharacters::kReject;
+  const std::string text = "first\n" + line + "\n";
+  std::size_t taken = 0;
+  std::vector<std::string> chunks;
+  for (std::size_t start = 0; start < text.size(); start += 65536) chunks.push_back(text.substr(start, 65536));
+  EXPECT_TRUE(Contains(error_while_adding(chunks, options, &taken),
+                       "stream.txt line 2: control character '\\x1B' at byte " + std::to_string(line.size()) + " of the line"));
+}
+
+TEST(CorpusLimits, ControlCharactersAreDecidedWhenTheCorpusIsRead) {
+  CorpusOptions options = options_with_min_count(1);
+  EXPECT_EQ(build_corpus("\x1b[1mbold\x1b[0m text\n", options).vocabulary.words(), (Words{"1mbold", "0m", "text"}));
+  options.tokenizer.control_characters = ControlCharacters::kReject;
+  EXPECT_EQ(corpus_error("clean\nalso clean\n\x1b[1mbold\n", options, "log.txt"),
+            "log.txt line 3: control character '\\x1B' at byte 1 of the line (choose to strip or replace control "
+            "characters to train on it)");
+}
+
+}  // namespace
+}  // namespace embedlab

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "test_support.h"
 
 namespace embedlab {
 namespace {
@@ -276,6 +277,26 @@ TEST(EmbeddingsEdgeCases, LookupFallsBackToTheTokenizersLowercasing) {
   const Embeddings e({"école", "ελλάδα"}, 1, {1.0f, 2.0f});
   EXPECT_EQ(e.find("ÉCOLE"), 0);
   EXPECT_EQ(e.find("ΕΛΛΆΔΑ"), 1);
+}
+
+}  // namespace
+}  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(EmbeddingsMeaningless, QueriesOnAZeroVectorOrOnWordsThatCancelSaySo) {
+  const Embeddings e({"zero", "a", "b", "c"}, 2, {0, 0, 1, 0, 0, 1, 1, 1});
+  const std::string zero = "the vector of 'zero' is all zeros: it has no direction, so no similarity to it means anything";
+  EXPECT_EQ(error_of([&] { e.similarity("zero", "a"); }), zero);
+  EXPECT_EQ(error_of([&] { e.most_similar({"zero"}, {}, 3); }), zero);
+  EXPECT_EQ(error_of([&] { e.analogy("a", "zero", "b", AnalogyMethod::kAdd, 3); }), zero);
+  EXPECT_EQ(error_of([&] { e.analogy("a", "zero", "b", AnalogyMethod::kMul, 3); }), zero);
+  EXPECT_EQ(error_of([&] { e.doesnt_match({"zero", "a", "b"}); }), zero);
+  const std::string cancel = "the query words cancel out (their vectors sum to zero): no neighbour means anything";
+  EXPECT_EQ(error_of([&] { e.most_similar({"a"}, {"a"}, 3); }), cancel);
+  EXPECT_EQ(error_of([&] { e.most_similar({"a", "b"}, {"b", "a"}, 3); }), cancel);
+  EXPECT_EQ(e.most_similar({"a"}, {"b"}, 1).size(), 1u);
 }
 
 }  // namespace

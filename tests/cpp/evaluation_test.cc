@@ -273,3 +273,21 @@ TEST(EvaluationCaseFolding, QuestionsMatchCapitalisedVocabularies) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(EvaluationMeaningless, NoAnsweredQuestionIsAnErrorNotZeroPercent) {
+  EXPECT_EQ(error_of([] { run_analogies(analogy_embeddings(), ": capital\nxx yy zz ww\nquick quickly calm calmly\n"); }),
+            "questions-words.txt: none of its 2 questions can be answered: each has a word outside the 8 words searched");
+  EXPECT_TRUE(Contains(error_of([] { run_analogies(analogy_embeddings(), ": only sections\n: more\n"); }),
+                       "questions-words.txt has no questions"));
+}
+
+TEST(EvaluationMeaningless, FewerThanTwoKnownPairsIsAnError) {
+  EXPECT_EQ(error_of([] { run_similarity("base\tclose\t3\nbase\tunknown\t2\n"); }),
+            "wordsim.tsv: 1 pair has both words in the vocabulary (1 do not); a rank correlation needs at least 2");
+}
+
+}  // namespace
+}  // namespace embedlab

@@ -431,6 +431,45 @@ TEST(FormatsDetection, BinaryHeaderPromisingFewerVectorsThanTheFileHoldsIsReject
   EXPECT_TRUE(ContainsAll(parse_error(fewer, VectorFormat::kAuto, "fewer.bin"), {"fewer.bin"}));
 }
 
+TEST(FormatsWordLimit, TheLongestWordRoundTripsInEveryFormatAndALongerOneIsRefusedEverywhere) {
+  // What we write, we read: one limit (kMaxWordBytes) for the tokenizer, every writer and every reader.
+  const std::string longest(kMaxWordBytes - 2, 'x');
+  const Embeddings original({longest + "\xC3\xA9", "short"}, 2, {0.5f, -1.0f, 2.0f, 0.25f});
+  for (const VectorFormat format : {VectorFormat::kWord2VecText, VectorFormat::kWord2VecBinary, VectorFormat::kAuto}) {
+    const std::string bytes = format == VectorFormat::kWord2VecText ? to_word2vec_text(original) : to_word2vec_binary(original);
+    const Embeddings loaded = parse_vectors(bytes, "long.vec", format);
+    EXPECT_EQ(loaded.words(), original.words()) << format_name(format);
+  }
+  const std::string longer(kMaxWordBytes + 1, 'x');
+  EXPECT_TRUE(ContainsAll(error_of([&] { Embeddings({longer}, 1, {1.0f}); }),
+                          {"word 1: the word 'xxxx", "(65,537 bytes) is longer than 65,536 bytes, the limit of words"}));
+  const std::string text = "1 2\n" + longer + " 0.5 1\n";
+  EXPECT_TRUE(ContainsAll(parse_error(text, VectorFormat::kAuto, "t.vec"), {"t.vec line 2: the word", "limit of words"}));
+  EXPECT_TRUE(ContainsAll(parse_error(longer + " 0.5\n", VectorFormat::kGloveText, "g.txt"), {"g.txt line 1: the word", "limit of words"}));
+  std::string binary = "1 1\n" + longer + " ";
+  const float half = 0.5f;
+  binary.append(reinterpret_cast<const char*>(&half), 4);
+  EXPECT_TRUE(ContainsAll(parse_error(binary, VectorFormat::kWord2VecBinary, "b.bin"), {"b.bin vector 1 of 1: the word", "limit of words"}));
+}
+
+TEST(FormatsNamed, TextNamedAsBinaryIsRejectedNotLoadedAsGarbage) {
+  // One word, one number of exactly four bytes: read as binary it is a finite float and nothing follows.
+  const std::string text = "1 1\nw 0.12\n";
+  EXPECT_TRUE(ContainsAll(parse_error(text, VectorFormat::kWord2VecBinary, "text.vec"),
+                          {"text.vec is not word2vec binary", "looks like word2vec text", "'word2vec-text' or 'auto'"}));
+  const std::string longer = to_word2vec_text(sample_embeddings());
+  EXPECT_TRUE(ContainsAll(parse_error(longer, VectorFormat::kWord2VecBinary, "v.vec"), {"v.vec", "looks like word2vec text"}));
+  EXPECT_EQ(parse_vectors(text, "text.vec", VectorFormat::kWord2VecText).vector(0)[0], 0.12f);
+}
+
+TEST(FormatsNamed, BinaryNamedAsTextOrGloveSaysWhatItLooksLike) {
+  const std::string binary = to_word2vec_binary(sample_embeddings());
+  EXPECT_TRUE(ContainsAll(parse_error(binary, VectorFormat::kWord2VecText, "v.bin"), {"v.bin", "looks like word2vec binary"}));
+  EXPECT_TRUE(ContainsAll(parse_error(binary, VectorFormat::kGloveText, "v.bin"), {"v.bin", "looks like word2vec binary"}));
+  const Embeddings loaded = parse_vectors(binary, "v.bin", VectorFormat::kWord2VecBinary);
+  EXPECT_EQ(std::memcmp(loaded.data().data(), sample_embeddings().data().data(), 9 * sizeof(float)), 0);
+}
+
 }  // namespace
 }  // namespace embedlab
 
@@ -446,6 +485,30 @@ TEST(FormatsNumbers, HexadecimalIsRejectedAndLongDecimalsAreRead) {
   const Embeddings loaded = parse_vectors("1 2\nw " + long_decimal + " -" + long_decimal + "e0\n", "long.vec");
   EXPECT_EQ(loaded.vector(0)[0], 0.25f);
   EXPECT_EQ(loaded.vector(0)[1], -0.25f);
+}
+
+}  // namespace
+}  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(FormatsHeaders, MalformedHeadersAreNamedAsHeaders) {
+  EXPECT_EQ(parse_error("-4 3\nw 1 2 3\n", VectorFormat::kAuto, "neg.vec"),
+            "neg.vec line 1: expected a header 'count dim' (two whole numbers: a count of vectors, a dimension of 1 to "
+            "10,000), found '-4 3'");
+  EXPECT_TRUE(ContainsAll(parse_error("4 3 1\nw 1 2 3\n", VectorFormat::kAuto, "three.vec"),
+                          {"three.vec line 1: expected a header 'count dim'", "found '4 3 1' (3 numbers)"}));
+  // Rows shaped like the first line: GloVe whose first word is a number, read as such.
+  const Embeddings glove = parse_vectors("-4 3\nw 1\n", "numbers.txt");
+  EXPECT_EQ(glove.words(), (std::vector<std::string>{"-4", "w"}));
+}
+
+TEST(FormatsHeaders, GloveWhoseFirstRowLooksLikeAHeaderGetsAHint) {
+  const std::string glove = "1 5\n2 3\n7 8\n";
+  EXPECT_TRUE(ContainsAll(parse_error(glove, VectorFormat::kAuto, "nums.txt"),
+                          {"nums.txt line 2: expected 5 numbers after '2', found 1", "name the format glove"}));
+  EXPECT_EQ(parse_vectors(glove, "nums.txt", VectorFormat::kGloveText).words(), (std::vector<std::string>{"1", "2", "7"}));
 }
 
 }  // namespace

@@ -147,7 +147,7 @@ TEST(OptionSchema, MessagesNameTheOptionAsTheFrontEndSpellsIt) {
   EXPECT_EQ(error_of([&] { find_choice(method, "add", Naming::kJs); }), "method must be '3cosadd' or '3cosmul', got 'add'");
   EXPECT_EQ(find_choice(method, "3cosmul", Naming::kJs).cli, std::string("mul"));
   EXPECT_EQ(error_of([&] { find_choice(method, "3cosmul", Naming::kCli); }), "--method must be 'add' or 'mul', got '3cosmul'");
-  EXPECT_EQ(error_of([&] { find_choice(verb_option("convert", "format"), "csv", Naming::kCli); }),
+  EXPECT_EQ(error_of([&] { find_choice(verb_option("convert", "to"), "csv", Naming::kCli); }),
             "--to must be 'text', 'binary' or 'projector', got 'csv'");
 }
 

@@ -230,3 +230,53 @@ TEST(DecimalNumbers, TheOneGrammarEveryReaderUses) {
 
 }  // namespace
 }  // namespace embedlab
+
+namespace embedlab {
+namespace {
+
+TEST(TextControlCharacters, AreWordBreaksByDefault) {
+  // An ANSI-coloured log line: ESC [ 3 1 m ... ESC [ 0 m.
+  EXPECT_EQ(tokenize("\x1b[31mERROR\x1b[0m disk\x7f full\x01now"),
+            (std::vector<std::string>{"31merror", "0m", "disk", "full", "now"}));
+  EXPECT_EQ(tokenize("a\x0b" "b\x0c" "c"), (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(TextControlCharacters, StripRemovesThemAndJoinsWhatSurroundsThem) {
+  TokenizerOptions options;
+  options.control_characters = ControlCharacters::kStrip;
+  EXPECT_EQ(tokenize("dis\x1bk\x7f full\x01", options), (std::vector<std::string>{"disk", "full"}));
+  EXPECT_EQ(tokenize("tab\tand\rreturn stay spaces", options),
+            (std::vector<std::string>{"tab", "and", "return", "stay", "spaces"}));
+}
+
+TEST(TextControlCharacters, RejectNamesTheFileLineAndByteAndEscapesTheCharacter) {
+  TokenizerOptions options;
+  options.control_characters = ControlCharacters::kReject;
+  const std::string message = tokenize_error("ok \x1b[31mred", options, 7, "log.txt");
+  EXPECT_EQ(message, "log.txt line 7: control character '\\x1B' at byte 4 of the line (choose to strip or replace "
+                     "control characters to train on it)");
+  EXPECT_EQ(message.find('\x1b'), std::string::npos);
+  EXPECT_TRUE(Contains(tokenize_error("del\x7f", options, 1, "a.txt"), "'\\x7F' at byte 4"));
+  EXPECT_EQ(tokenize("tab\tand\rreturn", options), (std::vector<std::string>{"tab", "and", "return"}));
+}
+
+TEST(TextWordLimit, AWordOverTheLimitFailsNamingTheLineAndIsNotKept) {
+  const std::string longest(kMaxWordBytes, 'a');
+  EXPECT_EQ(tokenize(longest + " b"), (std::vector<std::string>{longest, "b"}));
+  const std::string message = tokenize_error("x " + longest + "a y", {}, 3, "big.txt");
+  EXPECT_TRUE(ContainsAll(message, {"big.txt line 3: a word is longer than 65,536 bytes, the limit of words",
+                                    "(it starts 'aaaa"}));
+  EXPECT_LT(message.size(), 200u);
+}
+
+TEST(TextErrors, EveryErrorMessageIsPrintableAndCut) {
+  // Whatever a message is built from (a file name, a word), no raw control byte reaches a terminal.
+  const Error error(std::string("cannot open 'a\x1b[2Jb\0c.txt'\nsecond line", 38));
+  EXPECT_EQ(std::string(error.what()), "cannot open 'a\\x1B[2Jb\\x00c.txt'\nsecond line");
+  EXPECT_EQ(std::string(Error("caf\xE9").what()), "caf\\xE9");
+  const std::string cut = Error(std::string(5000, 'x')).what();
+  EXPECT_EQ(cut, std::string(1000, 'x') + "\u2026");
+}
+
+}  // namespace
+}  // namespace embedlab

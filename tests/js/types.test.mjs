@@ -99,6 +99,7 @@ test('index.d.ts declares exactly the options of the schema, with the same choic
   const interfaces = {
     train: 'TrainOptions', tokenize: 'TokenizeOptions', mostSimilar: 'QueryOptions', analogy: 'AnalogyOptions',
     evaluateAnalogies: 'EvaluateOptions', evaluateSimilarity: 'SimilarityOptions', save: 'SaveOptions', load: 'LoadOptions',
+    project2d: 'ProjectOptions',
   };
   const methods = new Set(schema.options.flatMap((o) => o.methods));
   assert.deepEqual([...methods].sort(), Object.keys(interfaces).sort(), 'every method with options has its interface');
