@@ -21,7 +21,8 @@ struct TokenizerOptions {
   InvalidUtf8 invalid_utf8 = InvalidUtf8::kReplace;
 };
 
-// Splits one line (no '\n') into tokens, appending them to `tokens` (cleared first).
+// Splits one line (no '\n') into tokens at whitespace (ASCII and Unicode spaces, and U+FEFF), appending
+// them to `tokens` (cleared first).
 // `line_number` (1-based) and `source` only serve error messages. Throws Error on a NUL byte
 // (binary input) and, with InvalidUtf8::kReject, on invalid UTF-8.
 void tokenize_line(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
