@@ -33,10 +33,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 "auto-detected load equals the load with the detected format");
   }
   // What loaded, written again in each format, loads back identical.
-  std::ostringstream binary;
-  write_word2vec_binary(loaded, binary);
-  fuzz::check(fuzz::identical(loaded, parse_vectors(binary.str(), "resaved.bin", VectorFormat::kWord2VecBinary)),
-              "re-saved word2vec binary loads back identical");
+  if (!fuzz::has_word_over_binary_limit(loaded)) {
+    std::ostringstream binary;
+    write_word2vec_binary(loaded, binary);
+    fuzz::check(fuzz::identical(loaded, parse_vectors(binary.str(), "resaved.bin", VectorFormat::kWord2VecBinary)),
+                "re-saved word2vec binary loads back identical");
+  }
   std::ostringstream text;
   write_word2vec_text(loaded, text, 9);
   fuzz::check(fuzz::identical(loaded, parse_vectors(text.str(), "resaved.txt", VectorFormat::kWord2VecText)),
