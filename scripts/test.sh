@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: set-up, build what is stale, prepare the corpus, then every test suite:
-# C++ (ctest; again under ASan + UBSan; the fuzz harnesses briefly), the npm package in Node on both
+# C++ (ctest; the input-handling suites again under ASan + UBSan; each fuzz harness for 5 s), the npm package in Node on both
 # wasm builds (tests/js), the page in Chromium (tests/e2e).
 set -euo pipefail
 cd "$(dirname "$0")/.."
