@@ -12,7 +12,8 @@ if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.
   exit 1
 fi
 
-packages=(cmake make g++ libgtest-dev libxsimd-dev emscripten wabt chromium)
+# clang and libclang-rt-14-dev: the libFuzzer harnesses (scripts/fuzz.sh; `npm test` runs them briefly).
+packages=(cmake make g++ libgtest-dev libxsimd-dev emscripten wabt chromium clang libclang-rt-14-dev)
 if [[ "${1:-}" == "--bench" ]]; then
   packages+=(fasttext python3-gensim python3-torch time)
 fi

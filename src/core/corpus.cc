@@ -1,6 +1,7 @@
 #include "core/corpus.h"
 
 #include <algorithm>
+#include <limits>
 #include <numeric>
 
 #include "core/error.h"
@@ -13,7 +14,12 @@ Vocabulary::Vocabulary(std::vector<std::string> words, std::vector<std::int64_t>
   index_.reserve(words_.size());
   for (std::size_t i = 0; i < words_.size(); ++i) {
     index_.emplace(words_[i], static_cast<std::int32_t>(i));
-    total_count_ += counts_[i];
+    // Counts come from files too (a model's vocabulary): a sum past 2^63 - 1 is refused, not wrapped.
+    if (__builtin_add_overflow(total_count_, counts_[i], &total_count_)) {
+      throw Error("the word counts add up to more than " + with_commas(std::numeric_limits<std::int64_t>::max()) +
+                  " (word " + with_commas(static_cast<long long>(i + 1)) + " of " +
+                  with_commas(static_cast<long long>(words_.size())) + ")");
+    }
   }
 }
 
@@ -34,9 +40,17 @@ CorpusBuilder::CorpusBuilder(CorpusOptions options, std::string source_name)
 }
 
 void CorpusBuilder::add_text(std::string_view chunk) {
-  if (!seen_text_ && !chunk.empty()) {
+  if (!seen_text_) {
+    // A byte-order mark is skipped at the very start only, also when a chunk ends inside it: hold
+    // the first bytes back until they are known to be a whole mark or not one.
+    constexpr std::string_view kBom = "\xEF\xBB\xBF";
+    pending_.append(chunk);
+    if (pending_.size() < kBom.size() && kBom.substr(0, pending_.size()) == pending_) return;
     seen_text_ = true;
-    chunk = skip_bom(chunk);
+    const std::string start = std::move(pending_);
+    pending_.clear();
+    add_text(skip_bom(start));
+    return;
   }
   std::size_t start = 0;
   while (true) {

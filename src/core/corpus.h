@@ -17,6 +17,7 @@ namespace embedlab {
 class Vocabulary {
  public:
   Vocabulary() = default;
+  // Throws Error when the counts add up to more than 2^63 - 1 (a corrupt model file).
   Vocabulary(std::vector<std::string> words, std::vector<std::int64_t> counts);
 
   std::size_t size() const { return words_.size(); }
@@ -89,7 +90,7 @@ class CorpusBuilder {
   std::vector<std::int32_t> tokens_;  // first-seen ids until finish()
   std::vector<std::int64_t> offsets_{0};
   std::int64_t line_count_ = 0;
-  bool seen_text_ = false;  // a byte-order mark is skipped at the very start only
+  bool seen_text_ = false;  // the start was checked for a byte-order mark (skipped there only)
 };
 
 // Reads a whole stream of text into a corpus; `source_name` names it in error messages.

@@ -78,7 +78,14 @@ bool parse_simple_decimal(std::string_view field, float& value) {
   if (p != end || mantissa > (std::uint64_t{1} << 53) || exponent < -22 || exponent > 22) return false;
   double v = static_cast<double>(mantissa);
   v = exponent < 0 ? v / kPow10[-exponent] : v * kPow10[exponent];
-  value = static_cast<float>(negative ? -v : v);
+  // v is the correctly rounded double; rounding it to float is correct too unless v landed exactly
+  // halfway between two floats (then the digits may lie just beside the midpoint: 16+ digits).
+  const auto f = static_cast<float>(v);
+  if (static_cast<double>(f) != v) {
+    const float other = std::nextafter(f, v > static_cast<double>(f) ? INFINITY : -INFINITY);
+    if ((static_cast<double>(f) + static_cast<double>(other)) / 2 == v) return false;
+  }
+  value = negative ? -f : f;
   return true;
 }
 
@@ -439,7 +446,12 @@ Embeddings load_vectors(const std::string& path, VectorFormat format) {
 namespace {
 void append_number(std::string& line, float value, int precision) {
   char buffer[32];
-  const int n = std::snprintf(buffer, sizeof(buffer), "%.*g", precision, static_cast<double>(value));
+  int n = std::snprintf(buffer, sizeof(buffer), "%.*g", precision, static_cast<double>(value));
+  // Fewer digits can round a value near the largest float past it ("3.403e+38" is infinite as a
+  // float, and the readers refuse it): such a value is written with 9 digits, which read back exactly.
+  if (std::fabs(value) > 3.4e38f && !std::isfinite(std::strtof(buffer, nullptr))) {
+    n = std::snprintf(buffer, sizeof(buffer), "%.9g", static_cast<double>(value));
+  }
   line.append(buffer, static_cast<std::size_t>(n));
 }
 }  // namespace

@@ -89,9 +89,12 @@ char32_t to_lower(char32_t cp) {
   return cp;
 }
 
+// Also U+FEFF: a byte-order mark inside text (files joined together) separates words; kept in a
+// token it would make "\uFEFFword" a word apart from "word", and one that vanishes as the first
+// bytes of a saved file.
 bool is_space(char32_t cp) {
   return cp == ' ' || cp == '\t' || cp == '\r' || cp == '\v' || cp == '\f' || cp == 0xA0 ||
-         cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A);
+         cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0xFEFF;
 }
 
 bool is_punctuation(char32_t cp) {

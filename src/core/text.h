@@ -46,7 +46,8 @@ void for_each_token(std::string_view line, const TokenizerOptions& options, std:
                     const std::string& source, const std::function<void(std::string_view)>& on_token,
                     std::size_t line_offset = 0);
 
-// Splits one line (no '\n') into tokens, appending them to `tokens` (cleared first).
+// Splits one line (no '\n') into tokens at whitespace (ASCII and Unicode spaces, and U+FEFF),
+// appending them to `tokens` (cleared first).
 // `line_number` (1-based) and `source` only serve error messages. Throws as for_each_token.
 void tokenize_line(std::string_view line, const TokenizerOptions& options, std::size_t line_number,
                    const std::string& source, std::vector<std::string>& tokens);

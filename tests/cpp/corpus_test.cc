@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -91,6 +92,17 @@ TEST(Vocabulary, ConstructedDirectlyKeepsOrderAndSumsCounts) {
   EXPECT_EQ(vocabulary.total_count(), 13);
   EXPECT_EQ(vocabulary.find("z"), 2);
   EXPECT_EQ(vocabulary.find("w"), -1);
+}
+
+TEST(Vocabulary, RefusesCountsThatAddUpPastTheLargestCount) {
+  const std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  EXPECT_EQ(Vocabulary({"x", "y"}, {most - 1, 1}).total_count(), most);
+  try {
+    Vocabulary({"x", "y", "z"}, {0, most, 1});
+    FAIL() << "expected an Error";
+  } catch (const Error& e) {
+    EXPECT_TRUE(ContainsAll(e.what(), {"add up to more than 9,223,372,036,854,775,807", "word 3 of 3"})) << e.what();
+  }
 }
 
 TEST(Vocabulary, TokensAreLowercasedAndStrippedByDefault) {
@@ -239,6 +251,27 @@ TEST(CorpusByteOrderMark, IsSkippedAtTheStartOnly) {
   const Corpus corpus = build_corpus("\xEF\xBB\xBF" "the cat\nthe dog\n", options);
   EXPECT_EQ(corpus.vocabulary.find("the"), 0);
   EXPECT_EQ(corpus.vocabulary.size(), 3u);
+}
+
+TEST(CorpusByteOrderMark, IsSkippedWhenChunksEndInsideIt) {
+  const std::string text = "\xEF\xBB\xBF" "the cat\nthe dog\n";
+  const Corpus whole = build_corpus(text, options_with_min_count(1));
+  ASSERT_EQ(whole.vocabulary.words(), (Words{"the", "cat", "dog"}));
+  for (std::size_t cut = 0; cut <= 4; ++cut) {
+    CorpusBuilder builder(options_with_min_count(1));
+    builder.add_text(std::string_view(text).substr(0, cut));
+    builder.add_text(std::string_view(text).substr(cut));
+    SCOPED_TRACE("cut at " + std::to_string(cut));
+    expect_same_corpus(builder.finish(), whole);
+  }
+  CorpusBuilder bytewise(options_with_min_count(1));
+  for (char c : text) bytewise.add_text(std::string_view(&c, 1));
+  expect_same_corpus(bytewise.finish(), whole);
+  // A text that only starts like a mark keeps its bytes.
+  CorpusBuilder partial(options_with_min_count(1));
+  partial.add_text("\xEF\xBB");
+  partial.add_text("x y\n");
+  EXPECT_EQ(partial.finish().vocabulary.words(), (Words{"\xEF\xBF\xBD\xEF\xBF\xBDx", "y"}));
 }
 
 }  // namespace

@@ -6,9 +6,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <initializer_list>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -104,6 +106,20 @@ TEST(Formats, Word2VecTextPrecisionControlsDigits) {
   const Embeddings embeddings({"pi"}, 1, {3.14159265f});
   EXPECT_EQ(to_word2vec_text(embeddings, 3), "1 1\npi 3.14\n");
   EXPECT_EQ(to_word2vec_text(embeddings), "1 1\npi 3.14159\n");
+}
+
+TEST(Formats, FewDigitsNeverRoundAValuePastTheLargestFloat) {
+  // The largest float to 4 digits is 3.403e+38, which no float holds: what we write must load back.
+  const float largest = std::numeric_limits<float>::max();
+  const Embeddings embeddings({"big", "small"}, 2, {largest, -largest, 3.4e38f, -1.0f});
+  EXPECT_EQ(to_word2vec_text(embeddings, 4), "2 2\nbig 3.40282347e+38 -3.40282347e+38\nsmall 3.4e+38 -1\n");
+  std::ostringstream vectors, metadata;
+  write_projector_tsv(embeddings, vectors, metadata, 4);
+  EXPECT_EQ(vectors.str(), "3.40282347e+38\t-3.40282347e+38\n3.4e+38\t-1\n");
+  for (int precision = 1; precision <= 9; ++precision) {
+    const std::string text = to_word2vec_text(embeddings, precision);
+    EXPECT_NO_THROW(parse_vectors(text, "big.txt", VectorFormat::kWord2VecText)) << text;
+  }
 }
 
 TEST(Formats, GloveTextWithoutHeaderIsDetectedAndLoads) {
@@ -485,6 +501,18 @@ TEST(FormatsNumbers, HexadecimalIsRejectedAndLongDecimalsAreRead) {
   const Embeddings loaded = parse_vectors("1 2\nw " + long_decimal + " -" + long_decimal + "e0\n", "long.vec");
   EXPECT_EQ(loaded.vector(0)[0], 0.25f);
   EXPECT_EQ(loaded.vector(0)[1], -0.25f);
+}
+
+TEST(FormatsNumbers, DigitsJustBesideAFloatMidpointRoundToTheNearerFloat) {
+  // 16 digits a hair above (below) the midpoint between two floats: the nearest double is the
+  // midpoint itself, so rounding through double would go to the even float, the wrong one
+  // (found by tests/fuzz/fuzz_numbers). Each must read as strtof reads it.
+  for (const char* digits : {"8.900000095367432", "8.899999141693115", "-8.900000095367432"}) {
+    const Embeddings loaded = parse_vectors(std::string("w ") + digits + "\n", "mid.txt", VectorFormat::kGloveText);
+    EXPECT_EQ(loaded.vector(0)[0], std::strtof(digits, nullptr)) << digits;
+  }
+  // Exactly on a midpoint, ties go to the even float, as strtof does.
+  EXPECT_EQ(parse_vectors("w 16777217\n", "tie.txt", VectorFormat::kGloveText).vector(0)[0], 16777216.0f);
 }
 
 }  // namespace

@@ -335,6 +335,16 @@ TEST(ModelFormat, RejectsAbsurdSizesBeforeAllocating) {
   EXPECT_TRUE(ContainsAll(load_error(patched(token, Bytes().u32(1u << 30).out)), {"the vocabulary (token 2 of 3)", "corrupt"}));
 }
 
+TEST(ModelFormat, RejectsWordCountsThatAddUpPastTheLargestCount) {
+  // Each count alone is valid; their sum is not an int64 (found by tests/fuzz/fuzz_model_load).
+  const std::uint64_t most = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max());
+  const std::size_t king_count = offset_of(bytes_of(sample_model()), "king") + 4;
+  const std::size_t queen_count = offset_of(bytes_of(sample_model()), "queen") + 5;
+  std::string bytes = patched(king_count, Bytes().u64(most).out);
+  bytes.replace(queen_count, 8, Bytes().u64(most).out);
+  EXPECT_TRUE(ContainsAll(load_error(bytes), {"the tokenizer", "add up to more than", "word 2 of 3"}));
+}
+
 TEST(ModelFormat, RejectsUnknownKindsAndTokenizers) {
   std::string bytes = bytes_of(sample_model());
   bytes.replace(offset_of(bytes, "word2vec"), 8, "wordXvec");

@@ -56,6 +56,11 @@ TEST(Text, SplitsOnUnicodeSpaces) {
   EXPECT_EQ(tokenize("one\u00A0two\u2003three\u3000four"), (Tokens{"one", "two", "three", "four"}));
 }
 
+TEST(Text, AByteOrderMarkInsideTextSeparatesWords) {
+  // Files joined together leave U+FEFF at the start of a later line (found by tests/fuzz).
+  EXPECT_EQ(tokenize("\uFEFFthe end\uFEFF of\uFEFF\uFEFFit"), (Tokens{"the", "end", "of", "it"}));
+}
+
 TEST(Text, EmptyAndBlankLinesGiveNoTokens) {
   EXPECT_TRUE(tokenize("").empty());
   EXPECT_TRUE(tokenize(" \t \r").empty());

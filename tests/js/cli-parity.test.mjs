@@ -34,7 +34,36 @@ const FILES = {
   'mixed.txt': '\uFEFFThe King, the QUEEN!\n\n  "Hello"   world...\n',
   'nul.txt': 'fine\nbad \0 byte\n',
   'latin1.txt': Buffer.from('good\ncaf\xe9\n', 'latin1'),
+  'numbers.glove': awkwardNumbers(),
+  'hex.glove': 'w 0x1p-2 1\n',
 };
+
+// A GloVe file of numbers that parsers get wrong: 16 and 17 digits on and just beside the midpoint
+// between two floats (rounding through double picks the wrong float), 70-digit decimals, subnormals
+// and odd spellings. Both tools must read each to the same float (tests/fuzz/fuzz_numbers checks
+// the native reader against the C library's correctly rounded strtof).
+function awkwardNumbers() {
+  let seed = 7;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const float = new Float32Array(1);
+  const floatBits = new Uint32Array(float.buffer);
+  const double = new Float64Array(1);
+  const doubleBits = new BigInt64Array(double.buffer);
+  const beside = (x, step) => ((double[0] = x), (doubleBits[0] += step), double[0]);
+  const numbers = ['+1', '.5', '5.', '-0', '1E3', '1e-45', '7e-46', '-1.17549435e-38', '3.40282347e+38',
+    '0.' + '3'.repeat(70), '-' + '9'.repeat(30) + 'e-31'];
+  while (numbers.length < 400) {
+    float[0] = (random() - 0.5) * 10 ** Math.floor(random() * 20 - 10);
+    const below = float[0];
+    floatBits[0] += 1;
+    const midpoint = (below + float[0]) / 2;  // exact in double
+    numbers.push(midpoint.toPrecision(16), beside(midpoint, 1n).toPrecision(17), beside(midpoint, -1n).toExponential(16));
+  }
+  numbers.length = 400;
+  const lines = [];
+  for (let w = 0; w < 50; w++) lines.push(`w${w} ${numbers.slice(w * 8, w * 8 + 8).join(' ')}`);
+  return lines.join('\n') + '\n';
+}
 
 function run(tool, args) {
   const { command, prefix } = TOOLS[tool];
@@ -199,6 +228,9 @@ test('convert and tokenize write the same files', () => {
   same(['convert', 'out.bin', 'out.vec', '--precision', '3'], { code: 0, files: ['out.vec'] });
   same(['convert', 'planted.vec', 'projector', '--to', 'projector'], { code: 0, files: ['projector/vectors.tsv', 'projector/metadata.tsv'] });
   same(['convert', 'planted.vec', 'never.vec', '--to', 'csv'], { code: 1, files: ['never.vec'] });
+  // One number grammar: the same floats, bit for bit, and the same refusal of hexadecimal.
+  same(['convert', 'numbers.glove', 'numbers.bin', '--to', 'binary'], { code: 0, files: ['numbers.bin'] });
+  same(['convert', 'hex.glove', 'never.bin', '--to', 'binary'], { code: 1, files: ['never.bin'] });
   same(['tokenize', 'mixed.txt', 'out.tok'], { code: 0, files: ['out.tok'] });
   same(['tokenize', 'mixed.txt', 'kept.tok', '--keep-case', '--keep-punctuation'], { code: 0, files: ['kept.tok'] });
   same(['tokenize', 'latin1.txt', 'replaced.tok'], { code: 0, files: ['replaced.tok'] });
