@@ -42,6 +42,15 @@ std::string pad(std::string text, std::size_t width) {
   return text + ' ';
 }
 
+// The help lines of the verbs of group `group` ("lm"), or "" when it names none.
+std::string group_verbs(const std::string& group) {
+  std::string lines;
+  for (const VerbSpec& verb : verb_schema()) {
+    if (std::string_view(verb.name).rfind(group + " ", 0) == 0) lines += "  " + pad(verb.name, 13) + verb.summary + "\n";
+  }
+  return lines;
+}
+
 OptionValues parse_options(const VerbSpec& verb, const std::vector<std::string>& args, std::vector<std::string>& positional) {
   const std::vector<const OptionSpec*> specs = verb_options(verb.name);
   OptionValues values;
@@ -79,6 +88,7 @@ OptionValues parse_options(const VerbSpec& verb, const std::vector<std::string>&
   if (!missing.empty()) throw Error(std::string(verb.name) + " needs " + missing + " (see: embedlab " + verb.name + " --help)");
   fill_defaults(values, specs);
   if (std::string_view(verb.name) == "train") validate(train_options(values));  // rules across options
+  // LMTODO-VALIDATE
   return values;
 }
 
@@ -127,9 +137,23 @@ CommandLine parse_command_line(const std::vector<std::string>& args, std::string
     command.text = version_line(build);
     return command;
   }
+  // Two-word verbs ("lm train"): the first word names a group.
   const VerbSpec* verb = find_verb(args[0]);
-  if (verb == nullptr) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  const bool grouped = verb == nullptr && args.size() > 1 && find_verb(args[0] + " " + args[1]) != nullptr;
+  if (grouped) verb = find_verb(args[0] + " " + args[1]);
+  if (verb == nullptr) {
+    const std::string group = group_verbs(args[0]);
+    if (group.empty()) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
+    if (args.size() == 1 || is_help(args[1])) {
+      command.action = CommandLine::Action::kPrint;
+      command.text = "usage: embedlab " + args[0] + " VERB [arguments]\n\n" + group;
+      command.to_stderr = args.size() == 1;
+      command.exit_code = args.size() == 1 ? 2 : 0;
+      return command;
+    }
+    throw Error("unknown verb " + quote(args[0] + " " + args[1]) + " (see: embedlab " + args[0] + " --help)");
+  }
+  const std::vector<std::string> rest(args.begin() + (grouped ? 2 : 1), args.end());
   if (std::any_of(rest.begin(), rest.end(), is_help)) {  // help wins over any other (even bad) argument
     command.action = CommandLine::Action::kPrint;
     command.text = verb_help(*verb);
