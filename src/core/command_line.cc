@@ -1,6 +1,7 @@
 #include "core/command_line.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "core/error.h"
 
@@ -128,8 +129,27 @@ CommandLine parse_command_line(const std::vector<std::string>& args, std::string
     return command;
   }
   const VerbSpec* verb = find_verb(args[0]);
-  if (verb == nullptr) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::size_t verb_words = 1;
+  if (verb == nullptr && args.size() > 1 && (verb = find_verb(args[0] + " " + args[1])) != nullptr) verb_words = 2;
+  if (verb == nullptr) {
+    // The first word of verbs of two words ("bpe" of "bpe train") names its group.
+    std::string group;
+    for (const VerbSpec& v : verb_schema()) {
+      const std::string_view name(v.name);
+      if (name.size() > args[0].size() && name.compare(0, args[0].size(), args[0]) == 0 && name[args[0].size()] == ' ') {
+        group += std::string(group.empty() ? "" : ", ") + std::string(name.substr(args[0].size() + 1));
+      }
+    }
+    if (group.empty()) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
+    if (args.size() > 1 && is_help(args[1])) {
+      command.action = CommandLine::Action::kPrint;
+      command.text = main_help();
+      return command;
+    }
+    throw Error(quote(args[0]) + " needs one of: " + group + (args.size() > 1 ? ", got " + quote(args[1]) : std::string()) +
+                " (see: embedlab --help)");
+  }
+  const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(verb_words), args.end());
   if (std::any_of(rest.begin(), rest.end(), is_help)) {  // help wins over any other (even bad) argument
     command.action = CommandLine::Action::kPrint;
     command.text = verb_help(*verb);
