@@ -1,6 +1,7 @@
 #include "core/command_line.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "core/error.h"
 
@@ -40,15 +41,6 @@ std::string usage_line(const VerbSpec& verb) {
 std::string pad(std::string text, std::size_t width) {
   if (text.size() < width) text.resize(width, ' ');
   return text + ' ';
-}
-
-// The help lines of the verbs of group `group` ("lm"), or "" when it names none.
-std::string group_verbs(const std::string& group) {
-  std::string lines;
-  for (const VerbSpec& verb : verb_schema()) {
-    if (std::string_view(verb.name).rfind(group + " ", 0) == 0) lines += "  " + pad(verb.name, 13) + verb.summary + "\n";
-  }
-  return lines;
 }
 
 OptionValues parse_options(const VerbSpec& verb, const std::vector<std::string>& args, std::vector<std::string>& positional) {
@@ -137,23 +129,28 @@ CommandLine parse_command_line(const std::vector<std::string>& args, std::string
     command.text = version_line(build);
     return command;
   }
-  // Two-word verbs ("lm train"): the first word names a group.
   const VerbSpec* verb = find_verb(args[0]);
-  const bool grouped = verb == nullptr && args.size() > 1 && find_verb(args[0] + " " + args[1]) != nullptr;
-  if (grouped) verb = find_verb(args[0] + " " + args[1]);
+  std::size_t verb_words = 1;
+  if (verb == nullptr && args.size() > 1 && (verb = find_verb(args[0] + " " + args[1])) != nullptr) verb_words = 2;
   if (verb == nullptr) {
-    const std::string group = group_verbs(args[0]);
+    // The first word of verbs of two words ("bpe" of "bpe train") names its group.
+    std::string group;
+    for (const VerbSpec& v : verb_schema()) {
+      const std::string_view name(v.name);
+      if (name.size() > args[0].size() && name.compare(0, args[0].size(), args[0]) == 0 && name[args[0].size()] == ' ') {
+        group += std::string(group.empty() ? "" : ", ") + std::string(name.substr(args[0].size() + 1));
+      }
+    }
     if (group.empty()) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
-    if (args.size() == 1 || is_help(args[1])) {
+    if (args.size() > 1 && is_help(args[1])) {
       command.action = CommandLine::Action::kPrint;
-      command.text = "usage: embedlab " + args[0] + " VERB [arguments]\n\n" + group;
-      command.to_stderr = args.size() == 1;
-      command.exit_code = args.size() == 1 ? 2 : 0;
+      command.text = main_help();
       return command;
     }
-    throw Error("unknown verb " + quote(args[0] + " " + args[1]) + " (see: embedlab " + args[0] + " --help)");
+    throw Error(quote(args[0]) + " needs one of: " + group + (args.size() > 1 ? ", got " + quote(args[1]) : std::string()) +
+                " (see: embedlab --help)");
   }
-  const std::vector<std::string> rest(args.begin() + (grouped ? 2 : 1), args.end());
+  const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(verb_words), args.end());
   if (std::any_of(rest.begin(), rest.end(), is_help)) {  // help wins over any other (even bad) argument
     command.action = CommandLine::Action::kPrint;
     command.text = verb_help(*verb);

@@ -38,6 +38,7 @@ struct KindRule {
 const KindRule& rule_for(const std::string& kind) {
   static const std::vector<KindRule> rules = {
       {Model::kWord2Vec, {{"input", true}, {"output", true}}, true},
+      {Model::kTokenizer, {}, true},  // a tokenizer on its own: no matrices
   };
   for (const KindRule& rule : rules) {
     if (kind == rule.kind) return rule;
@@ -331,6 +332,13 @@ void Model::save(std::ostream& out) const {
     w.string(vocabulary.word(static_cast<std::int32_t>(i)));
     w.i64(vocabulary.count(static_cast<std::int32_t>(i)));
   }
+  const std::vector<TokenMerge>& merges = tokenizer_->merges();
+  w.u32(static_cast<std::uint32_t>(merges.size()));
+  for (const TokenMerge& m : merges) {
+    w.u32(static_cast<std::uint32_t>(m.left));
+    w.u32(static_cast<std::uint32_t>(m.right));
+    w.i64(m.count);
+  }
   w.u32(static_cast<std::uint32_t>(matrices_.size()));
   for (const NamedMatrix& m : matrices_) {
     w.string(m.name);
@@ -353,8 +361,8 @@ Model Model::load(std::istream& in, const std::string& source) {
            "'); word vectors files are opened as vectors, not models");
   }
   const std::uint32_t version = r.u32("the format version");
-  if (version != kFormatVersion) {
-    r.fail("model format version " + std::to_string(version) + " is not supported (this version reads version " +
+  if (version < 1 || version > kFormatVersion) {
+    r.fail("model format version " + std::to_string(version) + " is not supported (this version reads versions 1 to " +
            std::to_string(kFormatVersion) + ")");
   }
   r.at("the kind");
@@ -384,10 +392,27 @@ Model Model::load(std::istream& in, const std::string& source) {
     words.push_back(r.string("the token", kMaxTokenBytes));
     counts.push_back(r.i64("its count"));
   }
+  std::vector<TokenMerge> merges;  // version 1 files have none
+  if (version >= 2) {
+    r.at("the merges");
+    const std::uint32_t merge_count = r.u32("their count");
+    if (merge_count >= size) r.fail(with_commas(merge_count) + " merges for " + with_commas(size) + " tokens; the file is corrupt");
+    r.check_available(static_cast<std::uint64_t>(merge_count) * 16, "the merges (16 bytes each)");
+    merges.reserve(merge_count);
+    for (std::uint32_t i = 0; i < merge_count; ++i) {
+      r.at("the merges (merge " + count_of(i + 1, merge_count) + ")");
+      TokenMerge m;
+      m.left = static_cast<std::int32_t>(r.u32("its left token"));
+      m.right = static_cast<std::int32_t>(r.u32("its right token"));
+      m.count = r.i64("its count");
+      merges.push_back(m);
+    }
+  }
   r.at(tokenizer_section);
   std::shared_ptr<const Tokenizer> tokenizer;
   try {
-    tokenizer = make_tokenizer(tokenizer_kind, tokenizer_settings, Vocabulary(std::move(words), std::move(counts)));
+    tokenizer = make_tokenizer(tokenizer_kind, tokenizer_settings, Vocabulary(std::move(words), std::move(counts)),
+                               std::move(merges));
   } catch (const Error& e) {
     r.fail(e.what());
   }

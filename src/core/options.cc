@@ -19,7 +19,8 @@ const std::vector<OptionSpec>& option_schema() {
   // cli, js, type, metavar, default, min, max, choices, CLI verbs, JS methods, help[, flags]
   static const std::vector<OptionSpec> schema = {
       // ---- training ----
-      {"input", "input", T::kString, "FILE", nullptr, 0, 0, {}, "train lm-train", "", "UTF-8 text, one sentence per line", kRequired},
+      {"input", "input", T::kString, "FILE", nullptr, 0, 0, {}, "train bpe-train lm-train", "",
+       "UTF-8 text, one sentence per line", kRequired},
       {"output", "output", T::kString, "FILE", nullptr, 0, 0, {}, "train", "",
        "where to write the vectors (word2vec text; binary with --binary)", kRequired},
       {"binary", "binary", T::kFlag, "", nullptr, 0, 0, {}, "train", "", "write word2vec binary instead of text"},
@@ -51,7 +52,7 @@ const std::vector<OptionSpec>& option_schema() {
        "keep punctuation at the start and end of tokens", kNegated},
       {"invalid-utf8", "invalidUtf8", T::kEnum, "", "replace", 0, 0, {{"replace", "replace"}, {"reject", "reject"}},
        "train tokenize", "train tokenize", "replace invalid UTF-8 with U+FFFD, or reject it naming the line"},
-      {"quiet", "quiet", T::kFlag, "", nullptr, 0, 0, {}, "train lm-train", "", "no progress output"},
+      {"quiet", "quiet", T::kFlag, "", nullptr, 0, 0, {}, "train bpe-train lm-train", "", "no progress output"},
       {nullptr, "sliceMs", T::kNumber, "", "50", 1, 10000, {}, "", "train",
        "milliseconds of training between progress reports and abort checks"},
       {nullptr, "probes", T::kWords, "", "", 0, 0, {}, "", "train",
@@ -61,6 +62,20 @@ const std::vector<OptionSpec>& option_schema() {
       {nullptr, "onProgress", T::kFunction, "", nullptr, 0, 0, {}, "", "train", "called with the progress every sliceMs"},
       {nullptr, "signal", T::kSignal, "", nullptr, 0, 0, {}, "", "train", "aborting it rejects with an AbortError"},
       {nullptr, "onProbe", T::kFunction, "", nullptr, 0, 0, {}, "", "train", "called with the probes' neighbours"},
+      // ---- byte-pair tokenizers (bpe.h) ----
+      {"output", "output", T::kString, "FILE", nullptr, 0, 0, {}, "bpe-train", "", "where to write the tokenizer",
+       kRequired},
+      {"vocab-size", "vocabularySize", T::kInt, "N", "4000", 261, 16777216, {}, "bpe-train", "",
+       "tokens: 256 bytes + merges + 5 special (at most what the text supports)"},
+      {"tokenizer", "tokenizer", T::kString, "FILE", nullptr, 0, 0, {}, "bpe-encode bpe-decode", "",
+       "a tokenizer from bpe train (or any embedlab model file: its tokenizer)", kRequired},
+      {"ids", "ids", T::kFlag, "", nullptr, 0, 0, {}, "bpe-encode", "", "print the token ids (what prints without --pieces)"},
+      {"pieces", "pieces", T::kFlag, "", nullptr, 0, 0, {}, "bpe-encode", "",
+       "print the tokens, bytes as GPT-2 shows them (a space is \u0120); with --ids too, ids first"},
+      {"allow-special", "allowSpecial", T::kFlag, "", nullptr, 0, 0, {}, "bpe-encode", "",
+       "read <|endoftext|> [CLS] [SEP] [MASK] [PAD] in the text as special tokens; others like [FOO] are errors"},
+      {"merges", "merges", T::kInt, "N", nullptr, 0, 16777216, {}, "bpe-encode", "",
+       "apply only the first N merges, to watch training replay (all by default)"},
       // ---- language models ----
       {"output", "output", T::kString, "FILE", nullptr, 0, 0, {}, "lm-train lm-export", "",
        "where to write the model (lm train) or its weights as safetensors (lm export)", kRequired},
@@ -162,6 +177,14 @@ const std::vector<VerbSpec>& verb_schema() {
       {"tokenize", "INPUT OUTPUT", 2, "write a corpus as train sees it (lowercased, punctuation stripped)",
        "Writes INPUT as train sees it: one line per input line, tokens lowercased, stripped of leading and\n"
        "trailing punctuation and separated by single spaces. Useful to feed other tools the same tokens."},
+      {"bpe train", "", 0, "learn a byte-pair tokenizer (GPT-2 style) from a text file",
+       "Learns a byte-level byte-pair encoding from a text file: GPT-2's pre-tokenizer cuts the text into\n"
+       "pieces, then the most frequent adjacent pair of tokens becomes a new token, again and again, until\n"
+       "the vocabulary has --vocab-size tokens. Writes an embedlab model file holding only the tokenizer."},
+      {"bpe encode", "[TEXT ...]", 0, "token ids (or pieces) of a text, by a trained tokenizer",
+       "Prints the token ids of TEXT (the arguments joined by spaces; standard input when there are none)."},
+      {"bpe decode", "ID [ID ...]", 1, "the text of token ids",
+       "Prints the text of the token ids, byte for byte as they encode it, then a newline."},
   };
   return verbs;
 }
@@ -182,6 +205,7 @@ bool listed(const char* list, std::string_view name) {
   return std::find(items.begin(), items.end(), name) != items.end();
 }
 
+// A verb of two words ("bpe train") is listed in the schema as one ("bpe-train").
 std::string verb_key(std::string_view verb) {
   std::string key(verb);
   std::replace(key.begin(), key.end(), ' ', '-');

@@ -16,13 +16,7 @@ std::string with_commas(long long value) {
   return value < 0 ? "-" + out : out;
 }
 
-namespace {
-
-constexpr char32_t kReplacement = 0xFFFD;
-
-// Decodes one code point at text[pos]; returns its length in bytes, or 0 when the bytes there are
-// not valid UTF-8 (then `cp` is undefined).
-std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& cp) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char b0 = byte(pos);
   if (b0 < 0x80) {
@@ -50,7 +44,7 @@ std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
   return length;
 }
 
-void encode(char32_t cp, std::string& out) {
+void append_utf8(char32_t cp, std::string& out) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -67,6 +61,11 @@ void encode(char32_t cp, std::string& out) {
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
 
 char32_t to_lower(char32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
@@ -119,12 +118,12 @@ std::string lowercase_word(std::string_view word) {
   out.reserve(word.size());
   char32_t cp;
   for (std::size_t pos = 0; pos < word.size();) {
-    const std::size_t n = decode(word, pos, cp);
+    const std::size_t n = decode_utf8(word, pos, cp);
     if (n == 0) {  // keep invalid bytes as they are
       out += word[pos++];
       continue;
     }
-    encode(to_lower(cp), out);
+    append_utf8(to_lower(cp), out);
     pos += n;
   }
   return out;
@@ -133,7 +132,7 @@ std::string lowercase_word(std::string_view word) {
 bool is_valid_utf8(std::string_view text) {
   char32_t cp;
   for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t n = decode(text, pos, cp);
+    const std::size_t n = decode_utf8(text, pos, cp);
     if (n == 0) return false;
     pos += n;
   }
@@ -158,7 +157,7 @@ void tokenize_line(std::string_view line, const TokenizerOptions& options, std::
   };
   for (std::size_t pos = 0; pos < line.size();) {
     char32_t cp;
-    std::size_t n = decode(line, pos, cp);
+    std::size_t n = decode_utf8(line, pos, cp);
     if (n == 0) {
       if (options.invalid_utf8 == InvalidUtf8::kReject) {
         throw Error(source + " line " + with_commas(static_cast<long long>(line_number)) +
@@ -178,7 +177,7 @@ void tokenize_line(std::string_view line, const TokenizerOptions& options, std::
     }
     if (options.lowercase) cp = to_lower(cp);
     const std::size_t begin = current.size();
-    encode(cp, current);
+    append_utf8(cp, current);
     cps.push_back({cp, begin, current.size()});
   }
   flush();
@@ -190,7 +189,7 @@ std::string quote(std::string_view text) {
   std::size_t characters = 0, pos = 0;
   while (pos < text.size() && characters < kMaxCharacters) {
     char32_t cp;
-    const std::size_t n = decode(text, pos, cp);
+    const std::size_t n = decode_utf8(text, pos, cp);
     if (n == 0 || cp < 0x20 || cp == 0x7F) {
       static const char kHex[] = "0123456789ABCDEF";
       const auto byte = static_cast<unsigned char>(text[pos]);
