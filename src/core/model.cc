@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/transformer.h"
 
 namespace embedlab {
 namespace {
@@ -24,28 +25,50 @@ constexpr std::uint32_t kMaxMatrices = 1024;
 constexpr std::uint64_t kMaxCols = 1u << 24;
 constexpr std::uint64_t kMaxRows = static_cast<std::uint64_t>(std::numeric_limits<std::int32_t>::max());
 
-// What a kind of model holds: its matrices, and whether each has one row per vocabulary token.
+// What a kind of model holds: its matrices, whether each has one row per vocabulary token and,
+// when the kind fixes it (a transformer's configuration does), its exact shape.
 struct MatrixRule {
-  const char* name;
+  std::string name;
   bool row_per_token;
+  std::uint64_t rows = 0, cols = 0;  // 0: any
 };
 struct KindRule {
-  const char* kind;
+  std::string kind;
   std::vector<MatrixRule> matrices;
   bool same_cols;  // every matrix has the same number of columns (the vector size)
 };
 
-const KindRule& rule_for(const std::string& kind) {
-  static const std::vector<KindRule> rules = {
-      {Model::kWord2Vec, {{"input", true}, {"output", true}}, true},
-      {Model::kTokenizer, {}, true},  // a tokenizer on its own: no matrices
-  };
-  for (const KindRule& rule : rules) {
-    if (kind == rule.kind) return rule;
+const char* const kKnownKinds[] = {Model::kWord2Vec, Model::kTokenizer, Transformer::kKind};
+
+void check_kind(const std::string& kind) {
+  for (const char* known : kKnownKinds) {
+    if (kind == known) return;
   }
-  std::string known;
-  for (const KindRule& rule : rules) known += std::string(known.empty() ? "" : ", ") + rule.kind;
-  throw Error("unknown model kind '" + kind + "' (this version knows: " + known + ")");
+  throw Error("unknown model kind '" + kind + "' (this version knows: word2vec, tokenizer, transformer)");
+}
+
+// The rule of `kind` for a model with these options over a vocabulary of `vocabulary_size` tokens.
+// A transformer's options hold its configuration (TransformerConfig::settings), which fixes the
+// names and shapes of its matrices; throws Error naming a bad option.
+KindRule rule_for(const std::string& kind, const Settings& options, std::size_t vocabulary_size) {
+  check_kind(kind);
+  if (kind == Model::kWord2Vec) return {kind, {{"input", true}, {"output", true}}, true};
+  if (kind == Model::kTokenizer) return {kind, {}, true};  // a tokenizer on its own: no matrices
+  TransformerConfig config;
+  try {
+    config = TransformerConfig::from_settings(options);
+  } catch (const Error& e) {
+    throw Error(std::string("a transformer model's options hold its configuration: ") + e.what());
+  }
+  if (static_cast<std::size_t>(config.vocab) != vocabulary_size) {
+    throw Error("the transformer's vocab option is " + with_commas(config.vocab) + " but its tokenizer has " +
+                with_commas(static_cast<long long>(vocabulary_size)) + " tokens");
+  }
+  KindRule rule{kind, {}, false};
+  for (const TransformerConfig::MatrixShape& shape : config.matrix_shapes()) {
+    rule.matrices.push_back({shape.name, shape.name == "wte.weight", shape.rows, shape.cols});
+  }
+  return rule;
 }
 
 std::string quoted(std::string_view text) {
@@ -67,7 +90,7 @@ void check_shape(const KindRule& rule, const std::string& name, std::uint64_t ro
   if (matrix_rule == nullptr) {
     std::string expected;
     for (const MatrixRule& m : rule.matrices) expected += std::string(expected.empty() ? "'" : ", '") + m.name + "'";
-    throw Error("a " + std::string(rule.kind) + " model has no matrix " + quoted(name) + " (expected " + expected + ")");
+    throw Error("a " + rule.kind + " model has no matrix " + quoted(name) + " (expected " + expected + ")");
   }
   for (const NamedMatrix& m : earlier) {
     if (m.name == name) throw Error("matrix " + quoted(name) + " appears twice");
@@ -82,6 +105,11 @@ void check_shape(const KindRule& rule, const std::string& name, std::uint64_t ro
                 " tokens (one row per token expected)");
   }
   if (rows > kMaxRows) throw Error("matrix " + quoted(name) + " has an absurd row count " + std::to_string(rows));
+  if ((matrix_rule->rows != 0 && rows != matrix_rule->rows) || (matrix_rule->cols != 0 && cols != matrix_rule->cols)) {
+    throw Error("matrix " + quoted(name) + " is " + std::to_string(rows) + "x" + std::to_string(cols) + " but a " +
+                rule.kind + " model with these options needs " + std::to_string(matrix_rule->rows) + "x" +
+                std::to_string(matrix_rule->cols));
+  }
   if (rule.same_cols && !earlier.empty() && earlier.front().matrix.cols() != cols) {
     throw Error("matrix " + quoted(name) + " has " + std::to_string(cols) + " columns but matrix " +
                 quoted(earlier.front().name) + " has " + std::to_string(earlier.front().matrix.cols()) +
@@ -92,7 +120,7 @@ void check_shape(const KindRule& rule, const std::string& name, std::uint64_t ro
 void check_complete(const KindRule& rule, const std::deque<NamedMatrix>& matrices) {
   for (const MatrixRule& m : rule.matrices) {
     const bool present = std::any_of(matrices.begin(), matrices.end(), [&](const NamedMatrix& x) { return x.name == m.name; });
-    if (!present) throw Error("a " + std::string(rule.kind) + " model needs a matrix named '" + m.name + "'");
+    if (!present) throw Error("a " + rule.kind + " model needs a matrix named '" + m.name + "'");
   }
 }
 
@@ -271,13 +299,16 @@ Matrix read_matrix(Reader& reader, std::uint64_t rows, std::uint64_t cols,
 
 Model::Model(std::string kind, std::shared_ptr<const Tokenizer> tokenizer, Settings options)
     : kind_(std::move(kind)), tokenizer_(std::move(tokenizer)) {
-  rule_for(kind_);
+  check_kind(kind_);
   if (!tokenizer_) throw Error("a model needs a tokenizer");
   set_options(std::move(options));
 }
 
 void Model::set_options(Settings options) {
   check_settings(options, "option");
+  // The new options must still describe the matrices the model has (a transformer's shapes).
+  const KindRule rule = rule_for(kind_, options, vocabulary().size());
+  for (const NamedMatrix& m : matrices_) check_shape(rule, m.name, m.matrix.rows(), m.matrix.cols(), vocabulary().size(), {});
   options_ = std::move(options);
 }
 
@@ -289,7 +320,7 @@ const std::string& Model::option(std::string_view name) const {
 }
 
 Matrix& Model::add_matrix(std::string name, Matrix matrix) {
-  check_shape(rule_for(kind_), name, matrix.rows(), matrix.cols(), vocabulary().size(), matrices_);
+  check_shape(rule_for(kind_, options_, vocabulary().size()), name, matrix.rows(), matrix.cols(), vocabulary().size(), matrices_);
   matrices_.push_back(NamedMatrix{std::move(name), std::move(matrix)});
   return matrices_.back().matrix;
 }
@@ -318,7 +349,7 @@ Embeddings Model::embeddings(std::string_view matrix_name) const {
 }
 
 void Model::save(std::ostream& out) const {
-  check_complete(rule_for(kind_), matrices_);
+  check_complete(rule_for(kind_, options_, vocabulary().size()), matrices_);
   Writer w(out);
   w.bytes(kMagic, sizeof(kMagic));
   w.u32(kFormatVersion);
@@ -367,9 +398,8 @@ Model Model::load(std::istream& in, const std::string& source) {
   }
   r.at("the kind");
   const std::string kind = r.string("the kind", kMaxNameBytes);
-  const KindRule* rule = nullptr;
   try {
-    rule = &rule_for(kind);
+    check_kind(kind);
   } catch (const Error& e) {
     r.fail(e.what());
   }
@@ -417,6 +447,13 @@ Model Model::load(std::istream& in, const std::string& source) {
     r.fail(e.what());
   }
 
+  r.at("the options");
+  KindRule rule;
+  try {
+    rule = rule_for(kind, options, tokenizer->vocabulary().size());
+  } catch (const Error& e) {
+    r.fail(e.what());
+  }
   Model model(kind, tokenizer, std::move(options));
   r.at("the matrices");
   const std::uint32_t matrix_count = r.u32("their count");
@@ -428,18 +465,18 @@ Model Model::load(std::istream& in, const std::string& source) {
     const std::uint64_t rows = r.u64("its row count");
     const std::uint64_t cols = r.u64("its column count");
     try {
-      check_shape(*rule, name, rows, cols, tokenizer->vocabulary().size(), model.matrices_);
+      check_shape(rule, name, rows, cols, tokenizer->vocabulary().size(), model.matrices_);
     } catch (const Error& e) {
       r.fail(e.what());
     }
-    const bool row_per_token = std::any_of(rule->matrices.begin(), rule->matrices.end(),
+    const bool row_per_token = std::any_of(rule.matrices.begin(), rule.matrices.end(),
                                            [&](const MatrixRule& m) { return name == m.name && m.row_per_token; });
     Matrix values = read_matrix(r, rows, cols, tokenizer->vocabulary(), row_per_token);
     model.matrices_.push_back(NamedMatrix{std::move(name), std::move(values)});
   }
   r.at("the end of the file");
   try {
-    check_complete(*rule, model.matrices_);
+    check_complete(rule, model.matrices_);
   } catch (const Error& e) {
     r.fail(e.what());
   }

@@ -7,9 +7,12 @@
 //
 //   bytes 0-7    magic: the 8 ASCII bytes "EMBEDLAB"
 //   bytes 8-11   u32 format version: 2
-//   kind         string: "word2vec", or "tokenizer" (a tokenizer file: no matrices)
+//   kind         string: "word2vec", "transformer", or "tokenizer" (a tokenizer file: no matrices)
 //   options      u32 count, then count x (string name, string value): the training options in the
-//                order they were set, e.g. "dim" -> "100"; names are non-empty and unique
+//                order they were set, e.g. "dim" -> "100"; names are non-empty and unique. A
+//                transformer's include its configuration (TransformerConfig::settings: vocab,
+//                width, layers, heads, context, positional, objective, segments), which must be
+//                valid and whose vocab must equal the vocabulary size
 //   tokenizer    string kind: "word" or "bpe"
 //                u32 count, then count x (string name, string value): its settings; the word
 //                tokenizer has exactly "lowercase" and "strip_punctuation" ("true" or "false")
@@ -27,12 +30,15 @@
 //                  rows x cols IEEE-754 float32 (little-endian), row after row; all finite
 //                word2vec has exactly "input" (the word vectors) and "output" (negative sampling:
 //                one row per word; hierarchical softmax: one per inner Huffman node, the last row
-//                unused), each with one row per vocabulary token and the same number of columns
+//                unused), each with one row per vocabulary token and the same number of columns;
+//                a transformer has exactly the matrices docs/transformer.md lists for its
+//                configuration, each with that shape (1-D tensors as 1 x n), "wte.weight" first
 //   end          nothing follows the last matrix
 //
 // Loading checks all of it before trusting any size and says what is wrong and where (bad magic,
 // unsupported version, truncation with the section and item, a row count that does not match the
-// vocabulary, a NaN or infinite value with its matrix, row and column, an absurd count).
+// vocabulary, a matrix missing or shaped unlike its kind's configuration, a NaN or infinite value
+// with its matrix, row and column, an absurd count).
 // Saving then loading gives a bit-identical model.
 #pragma once
 
@@ -71,13 +77,15 @@ class Model {
 
   // The training options, as name -> value strings in a fixed order.
   const Settings& options() const { return options_; }
-  // Throws Error on an empty or repeated name.
+  // Throws Error on an empty or repeated name, or (transformer) options whose configuration is
+  // invalid or does not fit the matrices already added.
   void set_options(Settings options);
   // The value of option `name`; throws Error when the model has no such option.
   const std::string& option(std::string_view name) const;
 
   // Adds a matrix; the reference stays valid for the model's life (later additions do not move
-  // it). Throws Error on an empty or repeated name, or a shape the model's kind does not allow.
+  // it). Throws Error on an empty or repeated name, or a name or shape the model's kind (for a
+  // transformer, its configuration in the options) does not allow.
   Matrix& add_matrix(std::string name, Matrix matrix);
   bool has_matrix(std::string_view name) const;
   // Throws Error naming the matrix and the ones the model has when it is missing.

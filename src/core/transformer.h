@@ -109,21 +109,66 @@ class Transformer {
   // The final hidden states (after ln_f), rows*length × width, from the last forward in `ws`.
   const float* hidden(const Workspace& ws) const;
 
+  // Layer `layer`'s attention probabilities from the last forward in `ws`:
+  // rows × heads × length × length, [row][head][query i][key j] (row i sums to 1).
+  const float* attention(const Workspace& ws, int layer) const;
+
   // The input embedding of one sequence (segments empty = all sentence A), part by part.
   InputParts inputs(const std::vector<std::int32_t>& tokens, const std::vector<std::int32_t>& segments) const;
 
  private:
-  struct Layer;
+  struct Layer;  // one block's parameters and where its gradients go
+  void embed(std::int32_t token, std::size_t position, std::int32_t segment, float* out) const;
+  const float* position_row(std::size_t position) const;  // null for none and rope
+  void attention_forward(const Layer& layer, Workspace& ws, std::size_t l) const;
+  void attention_backward(Workspace& ws, std::size_t l) const;
+
   TransformerConfig config_;
-  const float* wte_ = nullptr;
-  const float* wpe_ = nullptr;
-  const float* wse_ = nullptr;
-  const float* ln_f_weight_ = nullptr;
-  const float* ln_f_bias_ = nullptr;
+  float* wte_ = nullptr;
+  float* wpe_ = nullptr;
+  float* wse_ = nullptr;
+  float* ln_f_weight_ = nullptr;
+  float* ln_f_bias_ = nullptr;
+  std::size_t wpe_index_ = 0, wse_index_ = 0, ln_f_index_ = 0;  // positions in parameters()
   std::vector<Layer> layers_;
   std::vector<Parameter> parameters_;
-  std::vector<float> sinusoid_;  // context×width when positional is sinusoidal
+  std::vector<float> sinusoid_;             // context×width when positional is sinusoidal
   std::vector<float> rope_cos_, rope_sin_;  // context×(head_size/2) when positional is rope
+};
+
+// Everything the backward pass needs from the forward one, per layer, plus backward scratch, sized
+// once for up to rows×length tokens (make_workspace): a forward_backward call allocates nothing.
+// One per thread; opaque to users.
+class Transformer::Workspace {
+ public:
+  // The largest batch it holds.
+  int max_rows() const { return static_cast<int>(capacity_rows); }
+  int max_length() const { return static_cast<int>(capacity_length); }
+
+ private:
+  friend class Transformer;
+  Workspace(const TransformerConfig& for_config, std::size_t max_rows, std::size_t max_length);
+
+  struct LayerActivations {
+    std::vector<float> x;                            // the block's input (residual stream), n×d
+    std::vector<float> ln1, ln1_mean, ln1_rstd;      // LayerNorm 1 output and statistics
+    std::vector<float> q, k, v;                      // head-major [row][head][position][dh], after rope
+    std::vector<float> att;                          // softmax(scores), [row][head][i][j]
+    std::vector<float> attn_out;                     // heads concatenated, n×d
+    std::vector<float> mid;                          // x + attention, n×d
+    std::vector<float> ln2, ln2_mean, ln2_rstd;      // LayerNorm 2
+    std::vector<float> fc_pre, fc_post;              // MLP hidden before and after GELU, n×4d
+  };
+
+  TransformerConfig config;
+  std::size_t capacity_rows, capacity_length;
+  std::size_t rows = 0, length = 0;  // of the last batch
+  std::vector<LayerActivations> layers;
+  std::vector<float> x_final, lnf, lnf_mean, lnf_rstd, logits;
+  std::vector<float> probs;  // softmax of the predicted rows, then dlogits
+  std::vector<float> qkv;    // scratch: one layer's q|k|v projection, n×3d
+  std::vector<float> head;   // scratch: one head's output, length×dh
+  std::vector<float> dres, dtmp, dq, dk, dv, dfc, dfc_pre, datt;
 };
 
 }  // namespace embedlab
