@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "core/error.h"
+#include "core/language_model.h"
 
 #ifndef EMBEDLAB_VERSION
 #error "EMBEDLAB_VERSION must be defined (CMake reads it from package.json)"
@@ -80,7 +81,9 @@ OptionValues parse_options(const VerbSpec& verb, const std::vector<std::string>&
   if (!missing.empty()) throw Error(std::string(verb.name) + " needs " + missing + " (see: embedlab " + verb.name + " --help)");
   fill_defaults(values, specs);
   if (std::string_view(verb.name) == "train") validate(train_options(values));  // rules across options
-  // LMTODO-VALIDATE
+  if (std::string_view(verb.name) == "lm train") {  // heads dividing the width, rope's even head size...
+    transformer_config(values, static_cast<int>(values.integer("vocabularySize")));
+  }
   return values;
 }
 
