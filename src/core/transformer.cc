@@ -14,6 +14,11 @@ namespace {
 
 constexpr float kLayerNormEps = 1e-5f;  // PyTorch's default
 constexpr double kInitStd = 0.02;       // GPT-2
+// forward_backward runs a batch a few whole rows (about this many tokens) at a time, forward then
+// backward, so that one chunk's activations stay in cache: at d = 64 and 1,024 tokens per batch this
+// ran 1.3x faster than the whole batch at once. The gradients are sums over rows, so the chunks
+// simply add theirs.
+constexpr std::size_t kChunkTokens = 128;
 
 // Sizes past these are mistakes (or corrupt files), not models this engine can train.
 constexpr int kMaxVocab = 1 << 20;
@@ -297,10 +302,11 @@ std::vector<Transformer::Parameter> Transformer::parameters() { return parameter
 
 Transformer::Workspace::Workspace(const TransformerConfig& for_config, std::size_t max_rows, std::size_t max_length)
     : config(for_config), capacity_rows(max_rows), capacity_length(max_length) {
-  const std::size_t n = max_rows * max_length;
+  const std::size_t all = max_rows * max_length;
+  const std::size_t n = std::min(max_rows, std::max<std::size_t>(1, kChunkTokens / max_length)) * max_length;
+  chunk_tokens = n;
   const auto d = static_cast<std::size_t>(config.width);
   const auto v = static_cast<std::size_t>(config.vocab);
-  const std::size_t attention = max_rows * static_cast<std::size_t>(config.heads) * max_length * max_length;
   layers.resize(static_cast<std::size_t>(config.layers));
   for (LayerActivations& a : layers) {
     a.x.resize(n * d);
@@ -310,7 +316,7 @@ Transformer::Workspace::Workspace(const TransformerConfig& for_config, std::size
     a.q.resize(n * d);
     a.k.resize(n * d);
     a.v.resize(n * d);
-    a.att.resize(attention);
+    a.att.resize(all * static_cast<std::size_t>(config.heads) * max_length);
     a.attn_out.resize(n * d);
     a.mid.resize(n * d);
     a.ln2.resize(n * d);
@@ -320,10 +326,10 @@ Transformer::Workspace::Workspace(const TransformerConfig& for_config, std::size
     a.fc_post.resize(4 * n * d);
   }
   x_final.resize(n * d);
-  lnf.resize(n * d);
+  lnf.resize(all * d);
   lnf_mean.resize(n);
   lnf_rstd.resize(n);
-  logits.resize(n * v);
+  logits.resize(all * v);
   probs.resize(n * v);
   qkv.resize(3 * n * d);
   head.resize(max_length * static_cast<std::size_t>(config.head_size()));
@@ -414,10 +420,11 @@ InputParts Transformer::inputs(const std::vector<std::int32_t>& tokens, const st
 
 void Transformer::attention_forward(const Layer& layer, Workspace& ws, std::size_t l) const {
   Workspace::LayerActivations& a = ws.layers[l];
-  const std::size_t rows = ws.rows, t_len = ws.length, n = rows * t_len;
+  const std::size_t rows = ws.chunk_rows, t_len = ws.length, n = rows * t_len;
   const auto d = static_cast<std::size_t>(config_.width), heads = static_cast<std::size_t>(config_.heads);
   const std::size_t dh = d / heads, half = dh / 2;
   const bool rope = config_.positional == Positional::kRope;
+  float* att = a.att.data() + ws.first_row * heads * t_len * t_len;  // the whole batch's
 
   // q|k|v = ln1 · c_attnᵀ + bias, then split into heads (rotating q and k with rope).
   kernels::matmul_bt(a.ln1.data(), layer[Layer::kAttnW], ws.qkv.data(), n, 3 * d, d, false);
@@ -452,7 +459,7 @@ void Transformer::attention_forward(const Layer& layer, Workspace& ws, std::size
       const float* q = a.q.data() + block * dh;
       const float* k = a.k.data() + block * dh;
       const float* v = a.v.data() + block * dh;
-      float* p = a.att.data() + block * t_len;
+      float* p = att + block * t_len;
       kernels::matmul_bt(q, k, p, t_len, t_len, dh, false);
       for (std::size_t i = 0; i < t_len; ++i) {
         float* row = p + i * t_len;
@@ -472,9 +479,10 @@ void Transformer::attention_forward(const Layer& layer, Workspace& ws, std::size
 // From ws.dtmp = dL/d(attn_out) (n×d), writes dL/d(q|k|v before rope) to ws.qkv (n×3d).
 void Transformer::attention_backward(Workspace& ws, std::size_t l) const {
   Workspace::LayerActivations& a = ws.layers[l];
-  const std::size_t rows = ws.rows, t_len = ws.length;
+  const std::size_t rows = ws.chunk_rows, t_len = ws.length;
   const auto d = static_cast<std::size_t>(config_.width), heads = static_cast<std::size_t>(config_.heads);
   const std::size_t dh = d / heads, half = dh / 2;
+  const float* att = a.att.data() + ws.first_row * heads * t_len * t_len;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
   for (std::size_t r = 0; r < rows; ++r) {
     for (std::size_t h = 0; h < heads; ++h) {
@@ -482,7 +490,7 @@ void Transformer::attention_backward(Workspace& ws, std::size_t l) const {
       const float* q = a.q.data() + block * dh;
       const float* k = a.k.data() + block * dh;
       const float* v = a.v.data() + block * dh;
-      const float* p = a.att.data() + block * t_len;
+      const float* p = att + block * t_len;
       float* dout = ws.head.data();
       for (std::size_t t = 0; t < t_len; ++t) {
         std::copy_n(row_of(ws.dtmp.data(), r * t_len + t, d) + h * dh, dh, dout + t * dh);
@@ -575,13 +583,36 @@ double Transformer::forward_backward(const TokenBatch& batch, Workspace& ws, std
   }
   ws.rows = rows;
   ws.length = t_len;
+  // Whole rows at a time, about kChunkTokens tokens (see there).
+  const std::size_t chunk = std::min(rows, std::max<std::size_t>(1, ws.chunk_tokens / t_len));
+  double loss = 0.0;
+  std::int64_t count = 0;
+  for (std::size_t first = 0; first < rows; first += chunk) {
+    ws.first_row = first;
+    ws.chunk_rows = std::min(chunk, rows - first);
+    loss += run_chunk(batch, ws, grads, grad_scale, count);
+  }
+  if (predicted != nullptr) *predicted = count;
+  return loss;
+}
+
+// Forward (and backward when grads != nullptr) over rows [ws.first_row, + ws.chunk_rows) of the
+// batch; returns their summed loss and adds their predictions to `count`.
+double Transformer::run_chunk(const TokenBatch& batch, Workspace& ws, std::vector<std::vector<float>>* grads,
+                              float grad_scale, std::int64_t& count) const {
+  const std::size_t t_len = ws.length, n = ws.chunk_rows * t_len, first = ws.first_row * t_len;
+  const std::int32_t* tokens = batch.tokens.data() + first;
+  const std::int32_t* targets = batch.targets.data() + first;
+  const std::int32_t* segments = batch.segments.empty() ? nullptr : batch.segments.data() + first;
   const auto d = static_cast<std::size_t>(config_.width), vocab = static_cast<std::size_t>(config_.vocab);
   const std::size_t layer_count = layers_.size();
+  float* lnf = ws.lnf.data() + first * d;          // the whole batch's
+  float* logits = ws.logits.data() + first * vocab;  // the whole batch's
 
   // ---- forward ----
   float* x0 = layer_count > 0 ? ws.layers[0].x.data() : ws.x_final.data();
   for (std::size_t i = 0; i < n; ++i) {
-    embed(batch.tokens[i], i % t_len, batch.segments.empty() ? 0 : batch.segments[i], row_of(x0, i, d));
+    embed(tokens[i], i % t_len, segments == nullptr ? 0 : segments[i], row_of(x0, i, d));
   }
   for (std::size_t l = 0; l < layer_count; ++l) {
     const Layer& p = layers_[l];
@@ -604,21 +635,20 @@ double Transformer::forward_backward(const TokenBatch& batch, Workspace& ws, std
     kernels::matmul_bt(a.fc_post.data(), p[Layer::kMlpW], out, n, d, 4 * d, true);
     add_bias(out, p[Layer::kMlpB], n, d);
   }
-  kernels::layernorm_forward(ws.x_final.data(), ln_f_weight_, ln_f_bias_, ws.lnf.data(), ws.lnf_mean.data(),
-                             ws.lnf_rstd.data(), n, d, kLayerNormEps);
-  kernels::matmul_bt(ws.lnf.data(), wte_, ws.logits.data(), n, vocab, d, false);  // tied output
+  kernels::layernorm_forward(ws.x_final.data(), ln_f_weight_, ln_f_bias_, lnf, ws.lnf_mean.data(), ws.lnf_rstd.data(),
+                             n, d, kLayerNormEps);
+  kernels::matmul_bt(lnf, wte_, logits, n, vocab, d, false);  // tied output
 
   // ---- cross-entropy; probs becomes grad_scale · dL/dlogits ----
   double loss = 0.0;
-  std::int64_t count = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t target = batch.targets[i];
+    const std::int32_t target = targets[i];
     float* prob = row_of(ws.probs.data(), i, vocab);
     if (target < 0) {
       if (grads != nullptr) std::fill(prob, prob + vocab, 0.0f);
       continue;
     }
-    const float* logit = row_of(ws.logits.data(), i, vocab);
+    const float* logit = row_of(logits, i, vocab);
     std::copy_n(logit, vocab, prob);
     kernels::softmax_rows(prob, 1, vocab);
     const float p_target = prob[target];
@@ -636,14 +666,13 @@ double Transformer::forward_backward(const TokenBatch& batch, Workspace& ws, std
       prob[target] -= grad_scale;
     }
   }
-  if (predicted != nullptr) *predicted = count;
   if (grads == nullptr) return loss;
 
   // ---- backward ----
   std::vector<std::vector<float>>& g = *grads;
   // logits = lnf · wteᵀ: dlnf = dlogits · wte, dwte += dlogitsᵀ · lnf
   kernels::matmul(ws.probs.data(), wte_, ws.dtmp.data(), n, d, vocab, false);
-  kernels::matmul_at(ws.probs.data(), ws.lnf.data(), g[0].data(), vocab, d, n, true);
+  kernels::matmul_at(ws.probs.data(), lnf, g[0].data(), vocab, d, n, true);
   std::fill(ws.dres.begin(), ws.dres.begin() + static_cast<std::ptrdiff_t>(n * d), 0.0f);
   kernels::layernorm_backward(ws.dtmp.data(), ws.x_final.data(), ws.lnf_mean.data(), ws.lnf_rstd.data(), ln_f_weight_,
                               ws.dres.data(), g[ln_f_index_].data(), g[ln_f_index_ + 1].data(), n, d);
@@ -675,10 +704,10 @@ double Transformer::forward_backward(const TokenBatch& batch, Workspace& ws, std
   // x0 = wte[token] + wpe[position] + wse[segment]
   for (std::size_t i = 0; i < n; ++i) {
     const float* dx = row_of(ws.dres.data(), i, d);
-    kernels::axpy(1.0f, dx, g[0].data() + static_cast<std::size_t>(batch.tokens[i]) * d, d);
+    kernels::axpy(1.0f, dx, g[0].data() + static_cast<std::size_t>(tokens[i]) * d, d);
     if (wpe_ != nullptr) kernels::axpy(1.0f, dx, g[wpe_index_].data() + (i % t_len) * d, d);
     if (wse_ != nullptr) {
-      const std::size_t segment = batch.segments.empty() ? 0 : static_cast<std::size_t>(batch.segments[i]);
+      const std::size_t segment = segments == nullptr ? 0 : static_cast<std::size_t>(segments[i]);
       kernels::axpy(1.0f, dx, g[wse_index_].data() + segment * d, d);
     }
   }

@@ -122,6 +122,8 @@ class Transformer {
   const float* position_row(std::size_t position) const;  // null for none and rope
   void attention_forward(const Layer& layer, Workspace& ws, std::size_t l) const;
   void attention_backward(Workspace& ws, std::size_t l) const;
+  double run_chunk(const TokenBatch& batch, Workspace& ws, std::vector<std::vector<float>>* grads, float grad_scale,
+                   std::int64_t& count) const;
 
   TransformerConfig config_;
   float* wte_ = nullptr;
@@ -149,11 +151,12 @@ class Transformer::Workspace {
   friend class Transformer;
   Workspace(const TransformerConfig& for_config, std::size_t max_rows, std::size_t max_length);
 
+  // n = one chunk's tokens (forward_backward runs a few rows at a time), except att.
   struct LayerActivations {
     std::vector<float> x;                            // the block's input (residual stream), n×d
     std::vector<float> ln1, ln1_mean, ln1_rstd;      // LayerNorm 1 output and statistics
     std::vector<float> q, k, v;                      // head-major [row][head][position][dh], after rope
-    std::vector<float> att;                          // softmax(scores), [row][head][i][j]
+    std::vector<float> att;                          // softmax(scores), [row][head][i][j], whole batch
     std::vector<float> attn_out;                     // heads concatenated, n×d
     std::vector<float> mid;                          // x + attention, n×d
     std::vector<float> ln2, ln2_mean, ln2_rstd;      // LayerNorm 2
@@ -163,8 +166,11 @@ class Transformer::Workspace {
   TransformerConfig config;
   std::size_t capacity_rows, capacity_length;
   std::size_t rows = 0, length = 0;  // of the last batch
+  std::size_t chunk_tokens = 0;      // the per-chunk buffers' size in tokens
+  std::size_t first_row = 0, chunk_rows = 0;  // the chunk being run
   std::vector<LayerActivations> layers;
-  std::vector<float> x_final, lnf, lnf_mean, lnf_rstd, logits;
+  std::vector<float> x_final, lnf_mean, lnf_rstd;
+  std::vector<float> lnf, logits;  // the whole batch's: hidden() and logits()
   std::vector<float> probs;  // softmax of the predicted rows, then dlogits
   std::vector<float> qkv;    // scratch: one layer's q|k|v projection, n×3d
   std::vector<float> head;   // scratch: one head's output, length×dh
