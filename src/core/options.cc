@@ -150,9 +150,20 @@ bool listed(const char* list, std::string_view name) {
   return std::find(items.begin(), items.end(), name) != items.end();
 }
 
+namespace {
+
+// A verb of two words ("bpe train") is listed in the schema as one ("bpe-train").
+std::string verb_key(std::string_view verb) {
+  std::string key(verb);
+  std::replace(key.begin(), key.end(), ' ', '-');
+  return key;
+}
+
+}  // namespace
+
 const VerbSpec* find_verb(std::string_view name) {
   for (const VerbSpec& verb : verb_schema()) {
-    if (name == verb.name) return &verb;
+    if (name == verb.name || verb_key(name) == verb_key(verb.name)) return &verb;
   }
   return nullptr;
 }
@@ -172,13 +183,6 @@ const OptionSpec& option_where(const char* OptionSpec::*list, std::string_view n
     if (js == spec->js) return *spec;
   }
   throw Error("the option schema has no option '" + std::string(js) + "' for '" + std::string(name) + "'");
-}
-
-// A verb of two words ("bpe train") is listed in the schema as one ("bpe-train").
-std::string verb_key(std::string_view verb) {
-  std::string key(verb);
-  std::replace(key.begin(), key.end(), ' ', '-');
-  return key;
 }
 
 }  // namespace

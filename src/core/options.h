@@ -94,7 +94,7 @@ constexpr double kNoLimit = 9007199254740991.0;
 
 const std::vector<OptionSpec>& option_schema();
 const std::vector<VerbSpec>& verb_schema();
-// The verb called `name`, or nullptr.
+// The verb called `name` ("bpe train", or as option lists spell it, "bpe-train"), or nullptr.
 const VerbSpec* find_verb(std::string_view name);
 // The options a CLI verb / a JS method takes, in schema order.
 std::vector<const OptionSpec*> verb_options(std::string_view verb);
