@@ -205,6 +205,8 @@ bool listed(const char* list, std::string_view name) {
   return std::find(items.begin(), items.end(), name) != items.end();
 }
 
+namespace {
+
 // A verb of two words ("bpe train") is listed in the schema as one ("bpe-train").
 std::string verb_key(std::string_view verb) {
   std::string key(verb);
@@ -212,9 +214,11 @@ std::string verb_key(std::string_view verb) {
   return key;
 }
 
+}  // namespace
+
 const VerbSpec* find_verb(std::string_view name) {
   for (const VerbSpec& verb : verb_schema()) {
-    if (name == verb.name || name == verb_key(verb.name)) return &verb;
+    if (name == verb.name || verb_key(name) == verb_key(verb.name)) return &verb;
   }
   return nullptr;
 }

@@ -94,10 +94,8 @@ constexpr double kNoLimit = 9007199254740991.0;
 
 const std::vector<OptionSpec>& option_schema();
 const std::vector<VerbSpec>& verb_schema();
-// The verb called `name` ("lm train", or its key "lm-train"), or nullptr.
+// The verb called `name` ("bpe train", or as option lists spell it, "bpe-train"), or nullptr.
 const VerbSpec* find_verb(std::string_view name);
-// How option lists name a verb: its words joined by '-' ("lm train" -> "lm-train").
-std::string verb_key(std::string_view verb);
 // The options a CLI verb / a JS method takes, in schema order.
 std::vector<const OptionSpec*> verb_options(std::string_view verb);
 std::vector<const OptionSpec*> method_options(std::string_view method);

@@ -116,6 +116,74 @@ async function train(el, { input, output, binary, precision, quiet, ...options }
   }
 }
 
+// The progress of bpe train, as the native CLI prints it.
+function bpeProgressLine(p) {
+  const fraction = p.mergesTotal > 0 ? p.mergesDone / p.mergesTotal : 1;
+  const width = 30;
+  const filled = Math.min(width, Math.floor(fraction * width));
+  const bar = '='.repeat(filled) + (filled < width ? '>' + ' '.repeat(width - filled - 1) : '');
+  return `[${bar}] ${(100 * fraction).toFixed(1).padStart(5)}%  ${count(p.mergesDone)} / ${count(p.mergesTotal)} merges`;
+}
+
+// Runs `use` on a wasm object, then frees it.
+function using(handle, use) {
+  try {
+    return use(handle);
+  } finally {
+    handle.delete();
+  }
+}
+
+// The verbs of byte-pair tokenizers (src/core/bpe.h), on the raw module.
+const BPE = {
+  'bpe train'(raw, args, { input, output, vocabularySize, quiet }) {
+    const text = readFile(input);
+    using(raw.BpeTrainer.create(text, vocabularySize), (trainer) => {
+      let p = trainer.progress();
+      if (!quiet) {
+        process.stderr.write(`read ${input}: ${count(p.pieces)} pieces, ${count(p.distinctPieces)} distinct; ` +
+          `learning ${count(p.mergesTotal)} merges\n`);
+      }
+      const tty = process.stderr.isTTY;
+      const step = Math.max(1, Math.floor(p.mergesTotal / 100));
+      let lastDecile = -1;
+      for (let done = p.mergesTotal === 0; !done;) {
+        done = trainer.run(step);
+        p = trainer.progress();
+        if (quiet) continue;
+        const decile = p.mergesTotal > 0 ? Math.floor((10 * p.mergesDone) / p.mergesTotal) : 10;
+        if (tty) {
+          process.stderr.write(`\r${bpeProgressLine(p)}`);
+        } else if (decile !== lastDecile || done) {
+          lastDecile = decile;
+          process.stderr.write(`${bpeProgressLine(p)}\n`);
+        }
+      }
+      if (!quiet && tty) process.stderr.write('\n');
+      using(trainer.tokenizer(), (tokenizer) => {
+        writeFile(output, tokenizer.save());
+        if (!quiet) {
+          process.stderr.write(`trained ${count(tokenizer.size())} tokens (${count(p.mergesTotal)} merges) in ` +
+            `${(p.elapsedMs / 1000).toFixed(2)} s; wrote ${output}\n`);
+        }
+      });
+    });
+  },
+  'bpe encode'(raw, args, o) {
+    const text = args.length > 0 ? args.join(' ') : fs.readFileSync(0);
+    using(raw.Tokenizer.load(readFile(o.tokenizer), o.tokenizer), (tokenizer) => {
+      const ids = tokenizer.encode(text, o.allowSpecial, o.merges ?? -1);
+      if (o.ids || !o.pieces) process.stdout.write(`${ids.join(' ')}\n`);
+      if (o.pieces) process.stdout.write(`${tokenizer.pieces(ids).join(' ')}\n`);
+    });
+  },
+  'bpe decode'(raw, args, o) {
+    using(raw.Tokenizer.load(readFile(o.tokenizer), o.tokenizer), (tokenizer) => {
+      process.stdout.write(Buffer.concat([tokenizer.decode(args), Buffer.from('\n')]));
+    });
+  },
+};
+
 // A word-pairs file: its first line that is not empty or a '#' comment has a tab and is no ': section'.
 function looksLikePairs(text) {
   const first = text.split('\n').find((line) => line !== '' && !line.startsWith('#')) ?? '';
@@ -170,13 +238,16 @@ const QUERIES = {
 
 async function run(argv) {
   const el = await init();
-  const command = rawModule(el).Library.parseCommandLine(argv);
+  const raw = rawModule(el);
+  const command = raw.Library.parseCommandLine(argv);
   if (command.action === 'print') {
     process[command.stream].write(command.text);
     return command.exitCode;
   }
   const { verb, arguments: args, options } = command;
-  if (verb === 'train') {
+  if (BPE[verb]) {
+    BPE[verb](raw, args, options);
+  } else if (verb === 'train') {
     await train(el, options);
   } else if (verb === 'tokenize') {
     const { lowercase, stripPunctuation, invalidUtf8 } = options;

@@ -36,9 +36,9 @@ const FILES = {
   'latin1.txt': Buffer.from('good\ncaf\xe9\n', 'latin1'),
 };
 
-function run(tool, args) {
+function run(tool, args, input) {
   const { command, prefix } = TOOLS[tool];
-  const r = spawnSync(command, [...prefix, ...args], { cwd: path.join(root, tool), env: ENV, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(command, [...prefix, ...args], { cwd: path.join(root, tool), env: ENV, encoding: 'utf8', timeout: 120_000, input });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -64,9 +64,9 @@ function sameText(native, node, what) {
 }
 
 // Runs `args` through both tools; stdout, stderr, exit code and the files listed must agree.
-function same(args, { files = [], code } = {}) {
-  const native = run('native', args);
-  const node = run('node', args);
+function same(args, { files = [], code, input } = {}) {
+  const native = run('native', args, input);
+  const node = run('node', args, input);
   const what = `embedlab ${args.join(' ').slice(0, 80)}`;
   assert.equal(node.code, native.code, `${what}: exit code (native stderr: ${native.stderr})`);
   if (code !== undefined) assert.equal(native.code, code, `${what}: exit code ${native.code}, stderr: ${native.stderr}`);
@@ -101,12 +101,16 @@ test('help, version and usage errors', () => {
   same(['help'], { code: 0 });
   assert.match(same([], { code: 2 }).stderr, /usage: embedlab VERB/);
   assert.match(same(['--version'], { code: 0 }).stdout, /^embedlab \d+\.\d+\.\d+ \(/);
-  const verbs = [...run('native', ['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]);
-  assert.deepEqual(verbs, ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize']);
+  const verbs = [...run('native', ['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*(?: [a-z]+)?) {2,}/gm)].map((m) => m[1]);
+  assert.deepEqual(verbs, ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize',
+    'bpe train', 'bpe encode', 'bpe decode']);
   for (const verb of verbs) {
-    assert.match(same([verb, '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab ${verb}`));
-    assert.match(same([verb, '--bogus'], { code: 1 }).stderr, /^embedlab: error: unknown option '--bogus' for/);
+    assert.match(same([...verb.split(' '), '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab ${verb}`));
+    assert.match(same([...verb.split(' '), '--bogus'], { code: 1 }).stderr, /^embedlab: error: unknown option '--bogus' for/);
   }
+  same(['bpe'], { code: 1 });
+  same(['bpe', 'frobnicate'], { code: 1 });
+  same(['bpe', '--help'], { code: 0 });
   same(['train', '--bogus', '--help'], { code: 0 }); // help wins over bad arguments
   same(['frobnicate'], { code: 1 });
   same(['similar'], { code: 1 });
@@ -204,6 +208,43 @@ test('convert and tokenize write the same files', () => {
   same(['tokenize', 'latin1.txt', 'replaced.tok'], { code: 0, files: ['replaced.tok'] });
   same(['tokenize', 'latin1.txt', 'never.tok', '--invalid-utf8', 'reject'], { code: 1, files: ['never.tok'] });
   same(['tokenize', 'nul.txt', 'never.tok'], { code: 1, files: ['never.tok'] });
+});
+
+test('bpe: train writes the same tokenizer file; encode and decode print alike', () => {
+  const args = ['bpe', 'train', '--input', 'corpus.txt', '--output', 'tok.model', '--vocab-size', '300'];
+  const native = run('native', args);
+  const node = run('node', args);
+  assert.equal(native.code, 0, native.stderr);
+  assert.equal(node.code, 0, node.stderr);
+  const timeless = (text) => text.replace(/ in \d+\.\d\d s;/, ' in T;');
+  assert.equal(timeless(node.stderr), timeless(native.stderr));
+  const lines = native.stderr.trimEnd().split('\n');
+  assert.match(lines[0], /^read corpus\.txt: [\d,]+ pieces, \d+ distinct; learning 39 merges$/);
+  assert.match(lines.at(-2), /^\[={30}\] 100\.0%  39 \/ 39 merges$/);
+  assert.equal(timeless(lines.at(-1)), 'trained 300 tokens (39 merges) in T; wrote tok.model');
+  assert.ok(fs.readFileSync(path.join(root, 'native', 'tok.model')).equals(fs.readFileSync(path.join(root, 'node', 'tok.model'))),
+    'the same tokenizer file');
+
+  const tok = ['--tokenizer', 'tok.model'];
+  assert.match(same(['bpe', 'encode', ...tok, 'the', 'king and queen'], { code: 0 }).stdout, /^\d+( \d+)*\n$/);
+  same(['bpe', 'encode', ...tok, '--pieces', 'the king\'s café 😀'], { code: 0 });
+  same(['bpe', 'encode', ...tok, '--pieces', '--ids', '--merges', '3', 'the crown'], { code: 0 });
+  same(['bpe', 'encode', ...tok, '--allow-special', '[CLS] the king [SEP] a [MASK] [SEP]'], { code: 0 });
+  same(['bpe', 'encode', ...tok], { code: 0, input: 'from standard input\n\nwith\tlines\n' });
+  assert.match(same(['bpe', 'encode', ...tok, '--allow-special', 'a [FOO] b'], { code: 1 }).stderr, /unknown special token '\[FOO\]'/);
+  same(['bpe', 'encode', ...tok, '--merges', '-1', 'x'], { code: 1 });
+  assert.equal(same(['bpe', 'decode', ...tok, '116', '104', '101', '32', '298', '299'], { code: 0 }).stdout,
+    'the [MASK][PAD]\n');
+  same(['bpe', 'decode', ...tok, '300'], { code: 1 });
+  same(['bpe', 'decode', ...tok, 'twelve'], { code: 1 });
+  same(['bpe', 'decode', ...tok], { code: 1 });
+  same(['bpe', 'encode', '--tokenizer', 'corpus.txt', 'x'], { code: 1 });
+  same(['bpe', 'encode', '--tokenizer', 'missing.model', 'x'], { code: 1 });
+  same(['bpe', 'encode', 'x'], { code: 1 });
+  same(['bpe', 'train', '--input', 'corpus.txt', '--output', 'never.model', '--vocab-size', '260'], { code: 1, files: ['never.model'] });
+  assert.match(same(['bpe', 'train', '--input', 'corpus.txt', '--output', 'never.model', '--vocab-size', '100000', '--quiet'],
+    { code: 1, files: ['never.model'] }).stderr, /the text supports at most [\d,]+ tokens/);
+  same(['bpe', 'train', '--input', 'missing.txt', '--output', 'never.model'], { code: 1, files: ['never.model'] });
 });
 
 // Starts a long training, sends Ctrl-C (SIGINT) after the first progress line, and resolves with
