@@ -26,6 +26,7 @@
 #include "core/evaluation.h"
 #include "core/formats.h"
 #include "core/kernels.h"
+#include "core/language_model_command.h"
 #include "core/model.h"
 #include "core/options.h"
 #include "core/text.h"
@@ -366,6 +367,74 @@ int run_bpe_decode(const CommandLine& c) {
   return 0;
 }
 
+// Progress lines on stderr: redrawn in place on a terminal, else one per tenth of the run.
+class ProgressPrinter {
+ public:
+  void status(const LanguageModelCommand::Event& e) {
+    if (tty_) {
+      std::fprintf(stderr, "\r%s", e.text.c_str());
+      open_ = true;
+    } else if (static_cast<int>(e.fraction * 10) != last_decile_ || e.finished) {
+      last_decile_ = static_cast<int>(e.fraction * 10);
+      std::fprintf(stderr, "%s\n", e.text.c_str());
+    }
+  }
+  // Ends a line redrawn in place before other output.
+  void close_line() {
+    if (open_) std::fprintf(stderr, "\n");
+    open_ = false;
+  }
+
+ private:
+  bool tty_ = isatty(2) != 0;
+  bool open_ = false;
+  int last_decile_ = -1;
+};
+
+// The lm verbs: the core does the work and says what to print (core/language_model_command.h).
+int run_lm(const CommandLine& c) {
+  const bool training = c.verb == "lm train";
+  if (training) {
+    // Fail now, not after a long training run, when the output cannot be written.
+    const std::string& output = c.options.text("output");
+    std::ofstream probe(output + ".tmp", std::ios::binary);
+    if (!probe) throw Error("cannot write '" + output + "': " + std::strerror(errno));
+    probe.close();
+    std::remove((output + ".tmp").c_str());
+  }
+  LanguageModelCommand command(c, read_file);
+  if (training) {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, nullptr);
+  }
+  ProgressPrinter printer;
+  for (bool done = false; !done;) {
+    done = command.run_for(100.0);
+    if (interrupted) {
+      command.cancel();
+      break;
+    }
+    if (done) {  // the files first: the summary says they were written
+      for (const auto& [path, bytes] : command.outputs()) write_file(path, [&](std::ostream& out) { out << bytes; });
+    }
+    for (const LanguageModelCommand::Event& e : command.take_events()) {
+      if (e.kind == LanguageModelCommand::Event::Kind::kStatus) {
+        printer.status(e);
+        continue;
+      }
+      printer.close_line();
+      std::fputs(e.text.c_str(), e.kind == LanguageModelCommand::Event::Kind::kStdout ? stdout : stderr);
+      std::fflush(stdout);
+    }
+  }
+  printer.close_line();
+  if (training) std::signal(SIGINT, SIG_DFL);
+  if (command.cancelled()) throw Cancelled{};
+  return 0;
+}
+
 int run(int argc, char** argv) {
   const CommandLine command =
       parse_command_line(std::vector<std::string>(argv + 1, argv + argc), std::string("kernels: ") + kernels::active_isa());
@@ -377,7 +446,8 @@ int run(int argc, char** argv) {
       {"train", run_train},     {"similar", run_similar},           {"analogy", run_analogy},
       {"eval", run_eval},       {"similarity", run_similarity},     {"doesnt-match", run_doesnt_match},
       {"convert", run_convert}, {"tokenize", run_tokenize},       {"bpe train", run_bpe_train},
-      {"bpe encode", run_bpe_encode}, {"bpe decode", run_bpe_decode},
+      {"bpe encode", run_bpe_encode}, {"bpe decode", run_bpe_decode}, {"lm train", run_lm},
+      {"lm sample", run_lm},  {"lm fill", run_lm},  {"lm inputs", run_lm},  {"lm export", run_lm},
   };
   const auto runner = runners.find(command.verb);
   if (runner == runners.end()) throw Error("the verb '" + command.verb + "' has no implementation in this build");

@@ -74,7 +74,7 @@ struct OptionSpec {
   double min;             // kInt, kNumber: the range
   double max;
   std::vector<OptionChoice> choices;  // kEnum
-  const char* verbs;      // CLI verbs that take it, by verb_key, space-separated ("train tokenize lm-train")
+  const char* verbs;      // CLI verbs that take it, space-separated, two words joined by - ("train lm-train")
   const char* methods;    // JS API methods that take it, space-separated ("train tokenize")
   const char* help;       // one line, without the default (help adds it)
   unsigned flags = 0;     // OptionFlags
