@@ -340,7 +340,12 @@ std::vector<std::int32_t> encode_with_specials(const Tokenizer& tokenizer, std::
       const std::size_t found = special_id >= 0 ? text.find(name) : std::string_view::npos;
       if (found < at) at = found, length = std::string_view(name).size(), id = special_id;
     }
-    tokenizer.encode(text.substr(0, at), piece);
+    std::string_view before = text.substr(0, at);
+    // "the [MASK] of": the mask stands for a word with its leading space (" cat"), as the text had it.
+    if (id >= 0) {
+      while (!before.empty() && before.back() == ' ') before.remove_suffix(1);
+    }
+    tokenizer.encode(before, piece);
     ids.insert(ids.end(), piece.begin(), piece.end());
     if (id >= 0) ids.push_back(id);
     text.remove_prefix(std::min(text.size(), at + length));

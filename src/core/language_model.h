@@ -112,7 +112,8 @@ std::vector<FilledMask> fill_masks(Transformer& transformer, const std::vector<s
                                    const std::vector<std::int32_t>& segments, int top_k, const SpecialTokens& special);
 
 // The token ids of `text`, with the literal special tokens it holds ([MASK], [SEP], ...) as their
-// ids whatever the tokenizer does with them. Throws Error when the text has no token.
+// ids whatever the tokenizer does with them; spaces before one belong to it ("the [MASK]": the mask
+// is " cat", not " " then "cat"). Throws Error when the text has no token.
 std::vector<std::int32_t> encode_with_specials(const Tokenizer& tokenizer, std::string_view text,
                                                const SpecialTokens& special);
 

@@ -64,13 +64,18 @@ function progressBar(p, epochs) {
 
 const count = (n) => n.toLocaleString('en-US');
 
-async function train(el, { input, output, binary, precision, quiet, ...options }) {
-  try { // fail now, not after a long training run, when the output cannot be written
+// Fails now, not after a long training run, when `output` cannot be written.
+function checkWritable(output) {
+  try {
     fs.writeFileSync(`${output}.tmp`, '');
     fs.rmSync(`${output}.tmp`);
   } catch (error) {
     throw new Error(`cannot write '${output}': ${systemMessage(error)}`);
   }
+}
+
+async function train(el, { input, output, binary, precision, quiet, ...options }) {
+  checkWritable(output);
   const text = readFile(input);
   const tty = process.stderr.isTTY;
   let lastDecile = -1;
@@ -184,6 +189,64 @@ const BPE = {
   },
 };
 
+// The lm verbs: the core runs them and says what to print (src/core/language_model_command.h),
+// exactly as in the native CLI; this reads and writes the files and prints.
+async function languageModel(raw, argv, verb, options) {
+  const training = verb === 'lm train';
+  if (training) checkWritable(options.output);
+  const read = (file) => {
+    try {
+      return readFile(file);
+    } catch (error) {
+      return error.message;
+    }
+  };
+  const command = raw.LanguageModelCommand.create(argv, read);
+  const tty = process.stderr.isTTY;
+  let open = false; // a progress line redrawn in place
+  let lastDecile = -1;
+  let interrupted = false;
+  const interrupt = () => { interrupted = true; };
+  if (training) process.once('SIGINT', interrupt); // a second Ctrl-C kills, as in the native CLI
+  // Threads train while this (the module's main thread) waits between short calls: never block it.
+  const threaded = training && options.threads > 1;
+  try {
+    for (let done = false; !done;) {
+      done = command.runFor(threaded ? 0 : 100);
+      if (interrupted) {
+        command.cancel();
+        break;
+      }
+      if (done) command.outputs().forEach(({ path: file, bytes }) => writeFile(file, bytes));
+      for (const { kind, bytes, fraction, finished } of command.takeEvents()) {
+        if (kind === 'status') {
+          if (tty) {
+            process.stderr.write(`\r${Buffer.from(bytes)}`);
+            open = true;
+          } else if (Math.floor(fraction * 10) !== lastDecile || finished) {
+            lastDecile = Math.floor(fraction * 10);
+            process.stderr.write(`${Buffer.from(bytes)}\n`);
+          }
+          continue;
+        }
+        if (open) process.stderr.write('\n');
+        open = false;
+        (kind === 'stdout' ? process.stdout : process.stderr).write(Buffer.from(bytes));
+      }
+      if (!done) await new Promise((resolve) => (threaded ? setTimeout(resolve, 50) : setImmediate(resolve)));
+    }
+    if (open) process.stderr.write('\n');
+    if (command.cancelled()) {
+      const error = new Error('training was cancelled');
+      error.name = 'AbortError';
+      throw error;
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
+    command.delete();
+  }
+}
+
 // A word-pairs file: its first line that is not empty or a '#' comment has a tab and is no ': section'.
 function looksLikePairs(text) {
   const first = text.split('\n').find((line) => line !== '' && !line.startsWith('#')) ?? '';
@@ -247,6 +310,8 @@ async function run(argv) {
   const { verb, arguments: args, options } = command;
   if (BPE[verb]) {
     BPE[verb](raw, args, options);
+  } else if (verb.startsWith('lm ')) {
+    await languageModel(raw, argv, verb, options);
   } else if (verb === 'train') {
     await train(el, options);
   } else if (verb === 'tokenize') {

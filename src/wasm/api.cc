@@ -226,10 +226,50 @@ val Library::normalise_options(std::string method, val options) {
   return options_to_js(values, method_options(method));
 }
 
+namespace {
+std::string build_name() {
+  return std::string("WebAssembly ") + (Library::has_threads() ? "pthreads" : "single-threaded") +
+         ", kernels: " + kernels::active_isa();
+}
+}  // namespace
+
 val Library::parse_command_line(val args) {
-  const std::string build = std::string("WebAssembly ") + (has_threads() ? "pthreads" : "single-threaded") +
-                            ", kernels: " + kernels::active_isa();
-  return command_to_js(embedlab::parse_command_line(string_array(args, "arguments"), build));
+  return command_to_js(embedlab::parse_command_line(string_array(args, "arguments"), build_name()));
+}
+
+LanguageModelCommandHandle* LanguageModelCommandHandle::create(val args, val read) {
+  const CommandLine command = embedlab::parse_command_line(string_array(args, "arguments"), build_name());
+  const auto read_file = [read](const std::string& path) {
+    const val bytes = read(path);
+    if (bytes.isString()) throw Error(bytes.as<std::string>());
+    return bytes_to_string(bytes);
+  };
+  return new LanguageModelCommandHandle(std::make_unique<LanguageModelCommand>(command, read_file));
+}
+
+val LanguageModelCommandHandle::take_events() {
+  static const char* const kKinds[] = {"stdout", "stderr", "status"};
+  val events = val::array();
+  for (const LanguageModelCommand::Event& e : command_->take_events()) {
+    val event = val::object();
+    event.set("kind", std::string(kKinds[static_cast<int>(e.kind)]));
+    event.set("bytes", string_to_bytes(e.text));
+    event.set("fraction", e.fraction);
+    event.set("finished", e.finished);
+    events.call<void>("push", event);
+  }
+  return events;
+}
+
+val LanguageModelCommandHandle::outputs() const {
+  val files = val::array();
+  for (const auto& [path, bytes] : command_->outputs()) {
+    val file = val::object();
+    file.set("path", path);
+    file.set("bytes", string_to_bytes(bytes));
+    files.call<void>("push", file);
+  }
+  return files;
 }
 
 std::string Library::describe(val value) { return wasm::describe(value); }

@@ -12,6 +12,7 @@
 
 #include "core/bpe.h"
 #include "core/embeddings.h"
+#include "core/language_model_command.h"
 #include "core/trainer.h"
 #include "core/corpus.h"
 
@@ -113,6 +114,26 @@ class BpeTrainerHandle {
 
  private:
   std::unique_ptr<BpeTrainer> trainer_;
+};
+
+// One `lm` verb of the Node CLI, run by the core exactly as the native CLI runs it
+// (core/language_model_command.h), driven in slices from JS.
+class LanguageModelCommandHandle {
+ public:
+  explicit LanguageModelCommandHandle(std::unique_ptr<LanguageModelCommand> command) : command_(std::move(command)) {}
+  // `args`: the command line (after the program name) of an lm verb; `read(path)` returns a
+  // file's bytes (Uint8Array), or a string: the message of why it cannot.
+  static LanguageModelCommandHandle* create(val args, val read);
+  bool run_for(double budget_ms) { return command_->run_for(budget_ms); }
+  void cancel() { command_->cancel(); }
+  bool cancelled() const { return command_->cancelled(); }
+  // [{kind: 'stdout' | 'stderr' | 'status', bytes: Uint8Array, fraction, finished}], since the last call.
+  val take_events();
+  // [{path, bytes: Uint8Array}]: the files to write once finished.
+  val outputs() const;
+
+ private:
+  std::unique_ptr<LanguageModelCommand> command_;
 };
 
 // Functions of the module as a whole (static members, so they are checked like every method).

@@ -57,6 +57,13 @@ EMSCRIPTEN_BINDINGS(embedlab) {
       .function("decode", checked<&TokenizerHandle::decode>)
       .function("pieces", checked<&TokenizerHandle::pieces>)
       .function("save", checked<&TokenizerHandle::save>);
+  class_<LanguageModelCommandHandle>("LanguageModelCommand")
+      .class_function("create", checked<&LanguageModelCommandHandle::create>, allow_raw_pointers())
+      .function("runFor", checked<&LanguageModelCommandHandle::run_for>)
+      .function("cancel", checked<&LanguageModelCommandHandle::cancel>)
+      .function("cancelled", checked<&LanguageModelCommandHandle::cancelled>)
+      .function("takeEvents", checked<&LanguageModelCommandHandle::take_events>)
+      .function("outputs", checked<&LanguageModelCommandHandle::outputs>);
   class_<BpeTrainerHandle>("BpeTrainer")
       .class_function("create", checked<&BpeTrainerHandle::create>, allow_raw_pointers())
       .function("run", checked<&BpeTrainerHandle::run>)

@@ -15,6 +15,8 @@
 
 #include "core/embeddings.h"
 #include "core/formats.h"
+#include "core/model.h"
+#include "core/safetensors.h"
 #include "core/random.h"
 #include "test_support.h"
 
@@ -398,6 +400,106 @@ TEST_F(Cli, HelpOnEveryVerbExitsZeroAndPrintsUsage) {
   const CliResult version = run_cli("--version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.output.rfind(std::string("embedlab ") + EMBEDLAB_VERSION + " (kernels: ", 0), 0u) << version.output;
+}
+
+}  // namespace
+}  // namespace embedlab
+
+// ---- language models ----------------------------------------------------------------------------
+
+namespace embedlab {
+namespace {
+
+// A tiny language model configuration: seconds of training, not minutes.
+const char* kTinyLanguageModel = " --vocab-size 300 --width 16 --heads 2 --context 16 --batch 4 --warmup 5 --seed 2";
+
+TEST_F(Cli, LmTrainWritesAModelThatSamplesShowsItsInputsAndExports) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(800, 1));
+  const fs::path model = dir_ / "lm.model";
+  const CliResult r = run_cli("lm train --input " + quoted(corpus) + " --output " + quoted(model) + kTinyLanguageModel +
+                              " --steps 30 --validate-every 10 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "trained a byte-level BPE of 300 tokens")) << r.output;
+  EXPECT_TRUE(contains(r.output, "step 30/30")) << r.output;
+  EXPECT_TRUE(contains(r.output, "trained 30 steps in")) << r.output;
+  EXPECT_TRUE(contains(r.output, "bigram baseline")) << r.output;
+  EXPECT_TRUE(contains(r.output, "{\"steps\":30,\"threads\":1,")) << r.output;
+  std::ifstream in(model, std::ios::binary);
+  const Model loaded = Model::load(in, "lm.model");
+  EXPECT_EQ(loaded.kind(), "transformer");
+  EXPECT_EQ(loaded.option("width"), "16");
+  EXPECT_EQ(loaded.option("steps"), "30");
+
+  const std::string sample = "lm sample --model " + quoted(model) + " --prompt 'the king' --tokens 6 --seed 4";
+  const CliResult first = run_cli(sample);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(first.output.rfind("the king", 0), 0u) << first.output;
+  EXPECT_EQ(run_cli(sample).output, first.output) << "the same seed gives the same text";
+
+  const CliResult inputs = run_cli("lm inputs --model " + quoted(model) + " 'the king'");
+  ASSERT_EQ(inputs.exit_code, 0) << inputs.output;
+  EXPECT_TRUE(contains(inputs.output, "x width 16; positional learned")) << inputs.output;
+  for (const char* row : {"\n  token ", "\n  position ", "\n  segment ", "\n  sum "}) EXPECT_TRUE(contains(inputs.output, row));
+
+  const fs::path weights = dir_ / "w.safetensors";
+  ASSERT_EQ(run_cli("lm export --model " + quoted(model) + " --output " + quoted(weights)).exit_code, 0);
+  std::ifstream st(weights, std::ios::binary);
+  EXPECT_EQ(read_safetensors(st, "w.safetensors").tensors.size(), loaded.matrices().size());
+  EXPECT_EQ(run_cli("similar " + quoted(model) + " Ġthe --top 3").exit_code, 0) << "the token embeddings answer queries";
+  expect_clean_error("lm fill --model " + quoted(model) + " 'the [MASK]'", "needs a masked-word model");
+}
+
+TEST_F(Cli, LmMaskedModelsFillMasksAndShowSegments) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(800, 1));
+  const fs::path model = dir_ / "masked.model";
+  const CliResult r = run_cli("lm train --objective masked --positional rope --input " + quoted(corpus) + " --output " +
+                              quoted(model) + kTinyLanguageModel + " --steps 10 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "") << "--quiet";
+  const CliResult fill = run_cli("lm fill --model " + quoted(model) + " 'the [MASK] was' --top-k 3");
+  ASSERT_EQ(fill.exit_code, 0) << fill.output;
+  EXPECT_TRUE(contains(fill.output, "[MASK] at token ")) << fill.output;
+  EXPECT_TRUE(contains(fill.output, ":\n  1  '")) << fill.output;
+  EXPECT_TRUE(contains(fill.output, "\n  3  '")) << fill.output;
+  const CliResult inputs = run_cli("lm inputs --model " + quoted(model) + " king --pair queen");
+  ASSERT_EQ(inputs.exit_code, 0) << inputs.output;
+  EXPECT_TRUE(contains(inputs.output, "'[CLS]'")) << inputs.output;
+  EXPECT_TRUE(contains(inputs.output, "segment B")) << inputs.output;
+  expect_clean_error("lm sample --model " + quoted(model), "needs a next-word model");
+  expect_clean_error("lm fill --model " + quoted(model) + " 'no mask here'", "no [MASK]");
+}
+
+TEST_F(Cli, LmTrainReportsTheInitialParityLossAndExportsTheInitialWeights) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(800, 1));
+  const fs::path init = dir_ / "init.safetensors";
+  const CliResult r = run_cli("lm train --input " + quoted(corpus) + " --output " + quoted(dir_ / "m.model") +
+                              kTinyLanguageModel + " --steps 0 --report-initial --export-init " + quoted(init) + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  double loss = 0, norm = 0;
+  ASSERT_EQ(std::sscanf(r.output.c_str(), "initial loss %lf grad-norm %lf", &loss, &norm), 2) << r.output;
+  EXPECT_NEAR(loss, std::log(300.0), 0.1) << "GPT-2's initialisation predicts nearly uniformly";
+  EXPECT_GT(norm, 0.0);
+  std::ifstream st(init, std::ios::binary);
+  EXPECT_EQ(read_safetensors(st, "init").tensors.size(), 28u);  // wte, wpe, ln_f x 2, 12 per layer
+}
+
+TEST_F(Cli, LmBadSizesAreErrorsNamingTheProblem) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(300, 1));
+  const std::string base = "lm train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model");
+  expect_clean_error(base + " --width 0", "--width must be between");
+  expect_clean_error(base + " --heads 3 --width 16", "3 heads do not divide its width");
+  expect_clean_error(base + " --context 100000", "--context must be between");
+  expect_clean_error(base + " --layers 1000", "--layers must be between");
+  expect_clean_error(base + " --batch 0", "--batch must be between");
+  expect_clean_error(base + " --lr 5", "--lr must be between");
+  expect_clean_error(base + " --positional alibi", "--positional must be");
+  expect_clean_error(base + " --vocab-size 60000 --steps 1", "the text supports at most");
+  const fs::path short_text = write("short.txt", planted_corpus(20, 1));
+  expect_clean_error("lm train --input " + quoted(short_text) + " --output x.model --context 2000 --vocab-size 270",
+                     "needs at least 2,001 tokens");
+  expect_clean_error("lm sample --model " + quoted(corpus), "");
+  expect_clean_error("lm train --input " + quoted(dir_ / "missing.txt") + " --output x.model", "cannot open");
+  EXPECT_FALSE(fs::exists(dir_ / "never.model"));
 }
 
 }  // namespace
