@@ -24,6 +24,7 @@ using namespace embedlab;
 struct Case {
   const char* label;
   int vocab, width, layers, heads, context, batch;
+  bool masked = false;  // bidirectional, segments, 15% of positions predicted
 };
 
 std::shared_ptr<const Tokenizer> numbered_tokenizer(int size) {
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   const Case cases[] = {
       {"V=1024 d=64 L=2 h=4 T=64 B=16 (0.17 M)", 1024, 64, 2, 4, 64, 16},
       {"V=1024 d=64 L=2 h=4 T=64 B=1 (row by row)", 1024, 64, 2, 4, 64, 1},
+      {"  masked-word, 15% predicted", 1024, 64, 2, 4, 64, 16, true},
       {"V=2048 d=128 L=2 h=4 T=64 B=16 (0.67 M)", 2048, 128, 2, 4, 64, 16},
   };
   std::printf("kernels: %s\n", kernels::active_isa());
@@ -55,6 +57,8 @@ int main(int argc, char** argv) {
     TransformerConfig config;
     config.vocab = c.vocab, config.width = c.width, config.layers = c.layers, config.heads = c.heads;
     config.context = c.context;
+    config.causal = !c.masked;
+    config.segments = c.masked;
     Model model(Transformer::kKind, numbered_tokenizer(c.vocab), config.settings());
     Rng rng(1);
     Transformer::add_parameters(model, config, rng);
@@ -63,7 +67,11 @@ int main(int argc, char** argv) {
     batch.rows = c.batch;
     batch.length = c.context;
     for (int i = 0; i < c.batch * c.context; ++i) batch.tokens.push_back(static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.vocab))));
-    for (int i = 0; i < c.batch * c.context; ++i) batch.targets.push_back(static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.vocab))));
+    for (int i = 0; i < c.batch * c.context; ++i) {
+      const bool predicted = !c.masked || rng.uniform() < 0.15f;
+      batch.targets.push_back(predicted ? static_cast<std::int32_t>(rng.below(static_cast<std::uint32_t>(c.vocab))) : -1);
+      if (c.masked) batch.segments.push_back(i % c.context < c.context / 2 ? 0 : 1);
+    }
     auto ws = transformer.make_workspace(c.batch, c.context);
     std::vector<std::vector<float>> grads;
     for (const auto& p : transformer.parameters()) grads.emplace_back(p.size, 0.0f);

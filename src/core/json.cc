@@ -51,10 +51,7 @@ class Parser {
     const char c = text_[at_];
     if (c == '{') {
       value.type = JsonValue::Type::kObject;
-      ++at_;
-      skip_space();
-      if (at_ < text_.size() && text_[at_] == '}') return ++at_, value;
-      for (;;) {
+      parse_items('}', [&] {
         skip_space();
         if (at_ >= text_.size() || text_[at_] != '"') fail("expected a quoted key but found " + describe_next());
         const std::size_t key_at = at_;
@@ -66,30 +63,13 @@ class Parser {
         expect(':');
         JsonValue member = parse_value(depth + 1);
         value.members.emplace_back(std::move(key), std::move(member));
-        skip_space();
-        if (at_ < text_.size() && text_[at_] == ',') {
-          ++at_;
-          continue;
-        }
-        expect('}');
-        return value;
-      }
+      });
+      return value;
     }
     if (c == '[') {
       value.type = JsonValue::Type::kArray;
-      ++at_;
-      skip_space();
-      if (at_ < text_.size() && text_[at_] == ']') return ++at_, value;
-      for (;;) {
-        value.items.push_back(parse_value(depth + 1));
-        skip_space();
-        if (at_ < text_.size() && text_[at_] == ',') {
-          ++at_;
-          continue;
-        }
-        expect(']');
-        return value;
-      }
+      parse_items(']', [&] { value.items.push_back(parse_value(depth + 1)); });
+      return value;
     }
     if (c == '"') {
       value.type = JsonValue::Type::kString;
@@ -105,6 +85,24 @@ class Parser {
     if (literal("false")) return value.type = JsonValue::Type::kBool, value;
     if (literal("null")) return value;
     fail("expected a JSON value but found " + describe_next());
+  }
+
+  // From an opening bracket at at_: `item` for each comma-separated item up to `close`.
+  template <class Item>
+  void parse_items(char close, Item item) {
+    ++at_;
+    skip_space();
+    if (at_ < text_.size() && text_[at_] == close) {
+      ++at_;
+      return;
+    }
+    for (;;) {
+      item();
+      skip_space();
+      if (at_ >= text_.size() || text_[at_] != ',') break;
+      ++at_;
+    }
+    expect(close);
   }
 
   std::string parse_number() {
@@ -141,22 +139,12 @@ class Parser {
     return code;
   }
 
+  // `code` as 1 to 4 bytes of UTF-8. (The same as text.cc's encoder, which is not public here.)
   static void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
+    static const unsigned kLead[] = {0x00, 0xC0, 0xE0, 0xF0};
+    const int extra = code < 0x80 ? 0 : code < 0x800 ? 1 : code < 0x10000 ? 2 : 3;  // continuation bytes
+    out += static_cast<char>(kLead[extra] | (code >> (6 * extra)));
+    for (int i = extra - 1; i >= 0; --i) out += static_cast<char>(0x80 | ((code >> (6 * i)) & 0x3F));
   }
 
   std::string parse_string() {

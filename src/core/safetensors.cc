@@ -122,7 +122,7 @@ SafetensorsWeights read_safetensors(std::istream& in, const std::string& source)
   if (static_cast<std::uint64_t>(in.gcount()) != header_size) truncated("it ends inside the JSON header");
   const JsonValue root = parse_json(header, source + ": the JSON header");
   if (root.type != JsonValue::Type::kObject) {
-    fail(std::string("the JSON header is a ") + json_type_name(root.type) + ", not an object");
+    fail(std::string("the JSON header must be an object, not a JSON ") + json_type_name(root.type));
   }
 
   // ---- the configuration ----
@@ -143,15 +143,17 @@ SafetensorsWeights read_safetensors(std::istream& in, const std::string& source)
 
   // ---- the tensor entries ----
   std::vector<TensorEntry> entries;
-  for (const auto& [name, value] : root.members) {
+  for (const auto& member : root.members) {
+    const std::string& name = member.first;  // (a structured binding cannot be captured in C++17)
+    const JsonValue& value = member.second;
     if (name == "__metadata__") continue;
     const std::string what = "tensor " + quote(name);
     const auto known = std::find_if(shapes.begin(), shapes.end(), [&](const auto& s) { return s.name == name; });
     if (known == shapes.end()) fail(what + " is not a tensor of this transformer (see docs/transformer.md)");
-    if (value.type != JsonValue::Type::kObject) fail(what + " is described by a " + json_type_name(value.type) + ", not an object");
-    for (const auto& member : value.members) {
-      if (member.first != "dtype" && member.first != "shape" && member.first != "data_offsets") {
-        fail(what + " has an unexpected field " + quote(member.first));
+    if (value.type != JsonValue::Type::kObject) fail(what + " must be described by an object, not a JSON " + json_type_name(value.type));
+    for (const auto& field : value.members) {
+      if (field.first != "dtype" && field.first != "shape" && field.first != "data_offsets") {
+        fail(what + " has an unexpected field " + quote(field.first));
       }
     }
     const JsonValue* dtype = value.find("dtype");

@@ -78,6 +78,15 @@ class NormalSource {
   bool has_spare_ = false;
 };
 
+// The (row, head) pairs of a chunk: fn(block) where block = (row·heads + head)·t_len indexes the
+// head's first position (its q, k, v rows start at block·dh, its probabilities at block·t_len).
+template <class Fn>
+void for_each_head(std::size_t rows, std::size_t heads, std::size_t t_len, Fn fn) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t h = 0; h < heads; ++h) fn(r, h, (r * heads + h) * t_len);
+  }
+}
+
 // row r of an n-column block
 inline float* row_of(float* base, std::size_t r, std::size_t n) { return base + r * n; }
 inline const float* row_of(const float* base, std::size_t r, std::size_t n) { return base + r * n; }
@@ -341,6 +350,7 @@ Transformer::Workspace::Workspace(const TransformerConfig& for_config, std::size
   dfc.resize(4 * n * d);
   dfc_pre.resize(4 * n * d);
   datt.resize(max_length * max_length);
+  picked.resize(n);
 }
 
 std::unique_ptr<Transformer::Workspace> Transformer::make_workspace(int rows, int length) const {
@@ -453,27 +463,23 @@ void Transformer::attention_forward(const Layer& layer, Workspace& ws, std::size
 
   // Per row and head: P = softmax(q·kᵀ / sqrt(dh), masked), out = P·v.
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t h = 0; h < heads; ++h) {
-      const std::size_t block = (r * heads + h) * t_len;
-      const float* q = a.q.data() + block * dh;
-      const float* k = a.k.data() + block * dh;
-      const float* v = a.v.data() + block * dh;
-      float* p = att + block * t_len;
-      kernels::matmul_bt(q, k, p, t_len, t_len, dh, false);
-      for (std::size_t i = 0; i < t_len; ++i) {
-        float* row = p + i * t_len;
-        const std::size_t seen = config_.causal ? i + 1 : t_len;  // next-word: j > i is masked
-        kernels::scale(scale, row, seen);
-        kernels::softmax_rows(row, 1, seen);
-        std::fill(row + seen, row + t_len, 0.0f);
-      }
-      kernels::matmul(p, v, ws.head.data(), t_len, dh, t_len, false);
-      for (std::size_t t = 0; t < t_len; ++t) {
-        std::copy_n(ws.head.data() + t * dh, dh, row_of(a.attn_out.data(), r * t_len + t, d) + h * dh);
-      }
+  for_each_head(rows, heads, t_len, [&](std::size_t r, std::size_t h, std::size_t block) {
+    const float* q = a.q.data() + block * dh;
+    const float* k = a.k.data() + block * dh;
+    float* p = att + block * t_len;
+    kernels::matmul_bt(q, k, p, t_len, t_len, dh, false);
+    for (std::size_t i = 0; i < t_len; ++i) {
+      float* row = p + i * t_len;
+      const std::size_t seen = config_.causal ? i + 1 : t_len;  // next-word: j > i is masked
+      kernels::scale(scale, row, seen);
+      kernels::softmax_rows(row, 1, seen);
+      std::fill(row + seen, row + t_len, 0.0f);
     }
-  }
+    kernels::matmul(p, a.v.data() + block * dh, ws.head.data(), t_len, dh, t_len, false);
+    for (std::size_t t = 0; t < t_len; ++t) {
+      std::copy_n(ws.head.data() + t * dh, dh, row_of(a.attn_out.data(), r * t_len + t, d) + h * dh);
+    }
+  });
 }
 
 // From ws.dtmp = dL/d(attn_out) (n×d), writes dL/d(q|k|v before rope) to ws.qkv (n×3d).
@@ -484,31 +490,25 @@ void Transformer::attention_backward(Workspace& ws, std::size_t l) const {
   const std::size_t dh = d / heads, half = dh / 2;
   const float* att = a.att.data() + ws.first_row * heads * t_len * t_len;
   const float scale = 1.0f / std::sqrt(static_cast<float>(dh));
-  for (std::size_t r = 0; r < rows; ++r) {
-    for (std::size_t h = 0; h < heads; ++h) {
-      const std::size_t block = (r * heads + h) * t_len;
-      const float* q = a.q.data() + block * dh;
-      const float* k = a.k.data() + block * dh;
-      const float* v = a.v.data() + block * dh;
-      const float* p = att + block * t_len;
-      float* dout = ws.head.data();
-      for (std::size_t t = 0; t < t_len; ++t) {
-        std::copy_n(row_of(ws.dtmp.data(), r * t_len + t, d) + h * dh, dh, dout + t * dh);
-      }
-      float* dp = ws.datt.data();
-      kernels::matmul_bt(dout, v, dp, t_len, t_len, dh, false);                        // dP = dout·vᵀ
-      kernels::matmul_at(p, dout, ws.dv.data() + block * dh, t_len, dh, t_len, false);  // dv = Pᵀ·dout
-      for (std::size_t i = 0; i < t_len; ++i) {
-        // softmax: dS = P ⊙ (dP - Σ_j P·dP), then the 1/sqrt(dh) of the scores
-        const float* pr = p + i * t_len;
-        float* row = dp + i * t_len;
-        const float inner = kernels::dot(pr, row, t_len);
-        for (std::size_t j = 0; j < t_len; ++j) row[j] = pr[j] * (row[j] - inner) * scale;
-      }
-      kernels::matmul(dp, k, ws.dq.data() + block * dh, t_len, dh, t_len, false);     // dq = dS·k
-      kernels::matmul_at(dp, q, ws.dk.data() + block * dh, t_len, dh, t_len, false);  // dk = dSᵀ·q
+  for_each_head(rows, heads, t_len, [&](std::size_t r, std::size_t h, std::size_t block) {
+    const float* p = att + block * t_len;
+    float* dout = ws.head.data();
+    for (std::size_t t = 0; t < t_len; ++t) {
+      std::copy_n(row_of(ws.dtmp.data(), r * t_len + t, d) + h * dh, dh, dout + t * dh);
     }
-  }
+    float* dp = ws.datt.data();
+    kernels::matmul_bt(dout, a.v.data() + block * dh, dp, t_len, t_len, dh, false);  // dP = dout·vᵀ
+    kernels::matmul_at(p, dout, ws.dv.data() + block * dh, t_len, dh, t_len, false);  // dv = Pᵀ·dout
+    for (std::size_t i = 0; i < t_len; ++i) {
+      // softmax: dS = P ⊙ (dP - Σ_j P·dP), then the 1/sqrt(dh) of the scores
+      const float* pr = p + i * t_len;
+      float* row = dp + i * t_len;
+      const float inner = kernels::dot(pr, row, t_len);
+      for (std::size_t j = 0; j < t_len; ++j) row[j] = pr[j] * (row[j] - inner) * scale;
+    }
+    kernels::matmul(dp, a.k.data() + block * dh, ws.dq.data() + block * dh, t_len, dh, t_len, false);     // dq = dS·k
+    kernels::matmul_at(dp, a.q.data() + block * dh, ws.dk.data() + block * dh, t_len, dh, t_len, false);  // dk = dSᵀ·q
+  });
   // Back to n×3d, undoing the rope rotation (its transpose) on dq and dk.
   const bool rope = config_.positional == Positional::kRope;
   for (std::size_t r = 0; r < rows; ++r) {
@@ -639,15 +639,15 @@ double Transformer::run_chunk(const TokenBatch& batch, Workspace& ws, std::vecto
                              n, d, kLayerNormEps);
   kernels::matmul_bt(lnf, wte_, logits, n, vocab, d, false);  // tied output
 
-  // ---- cross-entropy; probs becomes grad_scale · dL/dlogits ----
+  // ---- cross-entropy; the predicted positions' probs become grad_scale · dL/dlogits ----
+  // Only predicted positions have a gradient (all of them for next-word, ~15% for masked-word):
+  // their rows are packed at the front of probs (row j is position picked[j]).
   double loss = 0.0;
+  std::size_t m = 0;
   for (std::size_t i = 0; i < n; ++i) {
     const std::int32_t target = targets[i];
-    float* prob = row_of(ws.probs.data(), i, vocab);
-    if (target < 0) {
-      if (grads != nullptr) std::fill(prob, prob + vocab, 0.0f);
-      continue;
-    }
+    if (target < 0) continue;
+    float* prob = row_of(ws.probs.data(), m, vocab);
     const float* logit = row_of(logits, i, vocab);
     std::copy_n(logit, vocab, prob);
     kernels::softmax_rows(prob, 1, vocab);
@@ -664,15 +664,27 @@ double Transformer::run_chunk(const TokenBatch& batch, Workspace& ws, std::vecto
     if (grads != nullptr) {
       kernels::scale(grad_scale, prob, vocab);
       prob[target] -= grad_scale;
+      ws.picked[m] = i;
     }
+    ++m;
   }
-  if (grads == nullptr) return loss;
+  if (grads == nullptr || m == 0) return loss;  // nothing predicted: every gradient is 0
 
   // ---- backward ----
   std::vector<std::vector<float>>& g = *grads;
-  // logits = lnf · wteᵀ: dlnf = dlogits · wte, dwte += dlogitsᵀ · lnf
-  kernels::matmul(ws.probs.data(), wte_, ws.dtmp.data(), n, d, vocab, false);
-  kernels::matmul_at(ws.probs.data(), lnf, g[0].data(), vocab, d, n, true);
+  // logits = lnf · wteᵀ: dlnf = dlogits · wte, dwte += dlogitsᵀ · lnf, over the predicted rows
+  if (m == n) {
+    kernels::matmul(ws.probs.data(), wte_, ws.dtmp.data(), n, d, vocab, false);
+    kernels::matmul_at(ws.probs.data(), lnf, g[0].data(), vocab, d, n, true);
+  } else {
+    float* lnf_picked = ws.dq.data();  // free until the attention backward
+    for (std::size_t j = 0; j < m; ++j) std::copy_n(row_of(lnf, ws.picked[j], d), d, row_of(lnf_picked, j, d));
+    kernels::matmul_at(ws.probs.data(), lnf_picked, g[0].data(), vocab, d, m, true);
+    float* dlnf_picked = ws.dk.data();  // likewise
+    kernels::matmul(ws.probs.data(), wte_, dlnf_picked, m, d, vocab, false);
+    std::fill(ws.dtmp.begin(), ws.dtmp.begin() + static_cast<std::ptrdiff_t>(n * d), 0.0f);
+    for (std::size_t j = 0; j < m; ++j) std::copy_n(row_of(dlnf_picked, j, d), d, row_of(ws.dtmp.data(), ws.picked[j], d));
+  }
   std::fill(ws.dres.begin(), ws.dres.begin() + static_cast<std::ptrdiff_t>(n * d), 0.0f);
   kernels::layernorm_backward(ws.dtmp.data(), ws.x_final.data(), ws.lnf_mean.data(), ws.lnf_rstd.data(), ln_f_weight_,
                               ws.dres.data(), g[ln_f_index_].data(), g[ln_f_index_ + 1].data(), n, d);

@@ -171,7 +171,8 @@ class Transformer::Workspace {
   std::vector<LayerActivations> layers;
   std::vector<float> x_final, lnf_mean, lnf_rstd;
   std::vector<float> lnf, logits;  // the whole batch's: hidden() and logits()
-  std::vector<float> probs;  // softmax of the predicted rows, then dlogits
+  std::vector<float> probs;          // softmax of the predicted rows, then dlogits, packed
+  std::vector<std::size_t> picked;  // the position (in the chunk) of each packed row
   std::vector<float> qkv;    // scratch: one layer's q|k|v projection, n×3d
   std::vector<float> head;   // scratch: one head's output, length×dh
   std::vector<float> dres, dtmp, dq, dk, dv, dfc, dfc_pre, datt;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 
 #include "test_support.h"
 
@@ -43,20 +44,22 @@ TEST(Json, QuotingRoundTrips) {
 }
 
 TEST(Json, MalformedInputNamesTheProblemAndByte) {
-  const auto error_for = [](const std::string& text) { return error_of([&] { parse_json(text, "header"); }); };
-  EXPECT_EQ(error_for("{\"a\": [1, 2]}"), "<no error>");
-  EXPECT_EQ(error_for("[1, 2,]"), "header: expected a JSON value but found ']' at byte 6");
-  EXPECT_EQ(error_for("{\"a\": 1,}"), "header: expected a quoted key but found '}' at byte 8");
-  EXPECT_EQ(error_for("{\"a\" 1}"), "header: expected ':' but found '1' at byte 5");
-  EXPECT_EQ(error_for("{\"a\": 1, \"a\": 2}"), "header: the key 'a' appears twice at byte 9");
-  EXPECT_EQ(error_for("\"abc"), "header: the JSON ends inside a string at byte 4");
-  EXPECT_EQ(error_for("\"a\\qb\""), "header: unknown escape \\q at byte 2");
-  EXPECT_EQ(error_for("\"\\ud800x\""), "header: an unpaired surrogate in a \\u escape at byte 7");
-  EXPECT_EQ(error_for("01"), "header: unexpected '1' after the value at byte 1");
-  EXPECT_EQ(error_for("1."), "header: expected a digit but found end at byte 2");
-  EXPECT_EQ(error_for("tru"), "header: expected a JSON value but found 't' at byte 0");
-  EXPECT_EQ(error_for(""), "header: the JSON ends where a value was expected at byte 0");
-  EXPECT_EQ(error_for(std::string(100, '[') + std::string(100, ']')), "header: JSON nested deeper than 64 levels at byte 65");
+  const std::pair<std::string, const char*> cases[] = {
+      {"{\"a\": [1, 2]}", "<no error>"},
+      {"[1, 2,]", "header: expected a JSON value but found ']' at byte 6"},
+      {"{\"a\": 1,}", "header: expected a quoted key but found '}' at byte 8"},
+      {"{\"a\" 1}", "header: expected ':' but found '1' at byte 5"},
+      {"{\"a\": 1, \"a\": 2}", "header: the key 'a' appears twice at byte 9"},
+      {"\"abc", "header: the JSON ends inside a string at byte 4"},
+      {"\"a\\qb\"", "header: unknown escape \\q at byte 2"},
+      {"\"\\ud800x\"", "header: an unpaired surrogate in a \\u escape at byte 7"},
+      {"01", "header: unexpected '1' after the value at byte 1"},
+      {"1.", "header: expected a digit but found end at byte 2"},
+      {"tru", "header: expected a JSON value but found 't' at byte 0"},
+      {"", "header: the JSON ends where a value was expected at byte 0"},
+      {std::string(100, '[') + std::string(100, ']'), "header: JSON nested deeper than 64 levels at byte 65"},
+  };
+  for (const auto& c : cases) EXPECT_EQ(error_of([&] { parse_json(c.first, "header"); }), c.second) << c.first;
 }
 
 }  // namespace

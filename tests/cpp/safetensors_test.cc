@@ -150,23 +150,27 @@ TEST(Safetensors, MalformedFilesAreRejectedWithTheProblem) {
   EXPECT_TRUE(Contains(read_error(join("{}", "")), "has no __metadata__"));
   // Bad JSON, with where.
   EXPECT_TRUE(Contains(read_error(join("{\"a\": }", "")), "init.safetensors: the JSON header: expected a JSON value but found '}' at byte 6"));
-  EXPECT_TRUE(Contains(read_error(join("[1, 2]", "")), "the JSON header is a array, not an object"));
-  EXPECT_TRUE(Contains(read_error(with_header_change(file, "\"__metadata__\":{", "\"__metadata__\":{\"vocab\":\"1\",")),
-                       "the key 'vocab' appears twice"));
-  // The configuration.
-  EXPECT_TRUE(Contains(read_error(with_header_change(file, "\"heads\":\"2\"", "\"heads\":\"3\"")),
-                       "the __metadata__ does not hold a valid configuration: the transformer's 3 heads do not divide its width 8"));
-  EXPECT_TRUE(Contains(read_error(with_header_change(file, "\"positional\":\"none\"", "\"positional\":7")),
-                       "__metadata__ entry 'positional' is not a string"));
-  // Tensors.
-  EXPECT_TRUE(Contains(read_error(with_header_change(file, "\"F32\"", "\"F16\"")),
-                       "tensor 'wte.weight' has dtype 'F16'; only F32 is supported"));
-  EXPECT_TRUE(Contains(read_error(with_header_change(file, "\"ln_f.bias\"", "\"ln_f.beta\"")),
-                       "tensor 'ln_f.beta' is not a tensor of this transformer"));
-  EXPECT_TRUE(Contains(read_error(with_header_change(file, "\"ln_f.bias\":{\"dtype\":\"F32\",\"shape\":[8]", "\"ln_f.bias\":{\"dtype\":\"F32\",\"shape\":[8,1]")),
-                       "tensor 'ln_f.bias' has shape [8, 1] but the configuration needs [8]"));
-  EXPECT_TRUE(Contains(read_error(with_header_change(file, "\"shape\":[11,8]", "\"shape\":[11,-8]")),
-                       "tensor 'wte.weight''s shape entry is -8 (expected a whole number)"));
+  EXPECT_TRUE(Contains(read_error(join("[1, 2]", "")), "the JSON header must be an object, not a JSON array"));
+  // Changes to the header, and what the reader says about them.
+  struct HeaderChange {
+    const char* from;
+    const char* to;
+    const char* error;
+  };
+  const HeaderChange changes[] = {
+      {"\"__metadata__\":{", "\"__metadata__\":{\"vocab\":\"1\",", "the key 'vocab' appears twice"},
+      // The configuration.
+      {"\"heads\":\"2\"", "\"heads\":\"3\"",
+       "the __metadata__ does not hold a valid configuration: the transformer's 3 heads do not divide its width 8"},
+      {"\"positional\":\"none\"", "\"positional\":7", "__metadata__ entry 'positional' is not a string"},
+      // Tensors.
+      {"\"F32\"", "\"F16\"", "tensor 'wte.weight' has dtype 'F16'; only F32 is supported"},
+      {"\"ln_f.bias\"", "\"ln_f.beta\"", "tensor 'ln_f.beta' is not a tensor of this transformer"},
+      {"\"ln_f.bias\":{\"dtype\":\"F32\",\"shape\":[8]", "\"ln_f.bias\":{\"dtype\":\"F32\",\"shape\":[8,1]",
+       "tensor 'ln_f.bias' has shape [8, 1] but the configuration needs [8]"},
+      {"\"shape\":[11,8]", "\"shape\":[11,-8]", "tensor 'wte.weight''s shape entry is -8 (expected a whole number)"},
+  };
+  for (const HeaderChange& c : changes) EXPECT_TRUE(Contains(read_error(with_header_change(file, c.from, c.to)), c.error));
   {  // A missing tensor: drop ln_f.bias's entry.
     Parts parts = split(file);
     const std::size_t at = parts.header.find(",\"ln_f.bias\"");

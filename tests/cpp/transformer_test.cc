@@ -158,6 +158,57 @@ TEST(TransformerGradient, AddsScaledGradientsIntoTheVectors) {
   EXPECT_EQ(loss_of(transformer, batch), loss);
 }
 
+TEST(TransformerGradient, ABatchIsTheSumOfItsRows) {
+  // 64-token rows: the batch runs two rows at a time, in three chunks.
+  for (const Variant& v : {Variant{Positional::kRope, true, false}, Variant{Positional::kLearned, false, true}}) {
+    TransformerConfig config = tiny_config(v.positional, v.causal, v.segments);
+    config.context = 64;
+    Model model = tiny_model(config, 13, 0.2f);
+    Transformer transformer(model, config);
+    TokenBatch batch = random_batch(config, 5, 64, 17);
+    if (!v.causal) std::fill(batch.targets.begin() + 4 * 64, batch.targets.end(), -1);  // a chunk with nothing to predict
+    auto ws = transformer.make_workspace(5, 64);
+    auto batch_grads = zero_grads(transformer), row_grads = zero_grads(transformer);
+    std::int64_t predicted = 0;
+    const double loss = transformer.forward_backward(batch, *ws, &batch_grads, 1.0f, &predicted);
+    double row_loss_sum = 0.0;
+    std::int64_t row_predicted_sum = 0;
+    auto row_ws = transformer.make_workspace(1, 64);
+    const std::size_t per_row = 64;
+    for (std::size_t r = 0; r < 5; ++r) {
+      TokenBatch row;
+      row.rows = 1;
+      row.length = 64;
+      const auto slice = [&](const std::vector<std::int32_t>& all) {
+        return all.empty() ? all : std::vector<std::int32_t>(all.begin() + static_cast<std::ptrdiff_t>(r * per_row),
+                                                             all.begin() + static_cast<std::ptrdiff_t>((r + 1) * per_row));
+      };
+      row.tokens = slice(batch.tokens);
+      row.targets = slice(batch.targets);
+      row.segments = slice(batch.segments);
+      std::int64_t row_predicted = 0;
+      row_loss_sum += transformer.forward_backward(row, *row_ws, &row_grads, 1.0f, &row_predicted);
+      row_predicted_sum += row_predicted;
+      const auto expect_rows_equal = [&](const float* all, const float* one, std::size_t cols, const char* what) {
+        for (std::size_t i = 0; i < per_row * cols; ++i) {
+          ASSERT_NEAR(all[r * per_row * cols + i], one[i], 1e-5f) << what << " of row " << r;
+        }
+      };
+      expect_rows_equal(transformer.logits(*ws), transformer.logits(*row_ws), 11, "logits");
+      expect_rows_equal(transformer.hidden(*ws), transformer.hidden(*row_ws), 8, "hidden states");
+      expect_rows_equal(transformer.attention(*ws, 1), transformer.attention(*row_ws, 1), 2 * 64, "attention");
+    }
+    EXPECT_EQ(predicted, row_predicted_sum);
+    EXPECT_NEAR(loss, row_loss_sum, 1e-4 * std::abs(loss));
+    for (std::size_t i = 0; i < batch_grads.size(); ++i) {
+      for (std::size_t j = 0; j < batch_grads[i].size(); ++j) {
+        ASSERT_NEAR(batch_grads[i][j], row_grads[i][j], 1e-4 * (1.0 + std::abs(row_grads[i][j])))
+            << describe(v) << ": " << transformer.parameters()[i].name << "[" << j << "]";
+      }
+    }
+  }
+}
+
 TEST(TransformerGradient, AStepAgainstTheGradientLowersTheLoss) {
   const TransformerConfig config = tiny_config(Positional::kRope, true);
   Model model = tiny_model(config, 3);
