@@ -247,6 +247,58 @@ test('bpe: train writes the same tokenizer file; encode and decode print alike',
   same(['bpe', 'train', '--input', 'missing.txt', '--output', 'never.model'], { code: 1, files: ['never.model'] });
 });
 
+// Language models: trained once natively (training runs the same core code in both; its floats
+// differ in the last bits between instruction sets), then every lm verb on the same model files.
+test('lm: train, sample, fill, inputs, export and their errors print alike', () => {
+  const tiny = ['--vocab-size', '300', '--width', '16', '--heads', '2', '--context', '16', '--batch', '4', '--warmup', '5'];
+  for (const [file, extra] of [['lm.model', []], ['bert.model', ['--objective', 'masked', '--positional', 'rope']]]) {
+    const r = run('native', ['lm', 'train', '--input', 'corpus.txt', '--output', file, ...tiny, ...extra, '--steps', '20', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    fs.copyFileSync(path.join(root, 'native', file), path.join(root, 'node', file));
+  }
+  const lm = ['--model', 'lm.model'];
+  const bert = ['--model', 'bert.model'];
+  same(['lm', 'sample', ...lm, '--prompt', 'the king', '--tokens', '8', '--temperature', '0'], { code: 0 });
+  same(['lm', 'inputs', ...lm, 'the crown'], { code: 0 });
+  same(['lm', 'fill', ...bert, 'the [MASK] of the [MASK]', '--top-k', '3'], { code: 0 });
+  same(['lm', 'inputs', ...bert, 'king', '--pair', 'queen'], { code: 0 });
+  same(['lm', 'export', ...lm, '--output', 'lm.safetensors'], { code: 0, files: ['lm.safetensors'] });
+  same(['similar', 'lm.model', '\u0120the', '--top', '3'], { code: 0 });
+  same(['lm', 'sample', ...bert], { code: 1 });
+  same(['lm', 'fill', ...bert, 'no mask'], { code: 1 });
+  same(['lm', 'sample', '--model', 'planted.vec'], { code: 1 });
+  same(['lm', 'sample'], { code: 1 });
+  same(['lm', 'frobnicate'], { code: 1 });
+  same(['lm', '--help'], { code: 0 });
+  for (const verb of ['train', 'sample', 'fill', 'inputs', 'export']) {
+    assert.match(same(['lm', verb, '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab lm ${verb}`));
+  }
+  const train = ['lm', 'train', '--input', 'corpus.txt', '--output', 'never.model'];
+  for (const extra of [['--heads', '3', '--width', '16'], ['--width', '0'], ['--context', '9999'], ['--positional', 'alibi'],
+    ['--vocab-size', '60000'], ['--objective', 'gpt']]) {
+    same([...train, ...extra], { code: 1, files: ['never.model'] });
+  }
+  same(['lm', 'train', '--input', 'missing.txt', '--output', 'never.model'], { code: 1, files: ['never.model'] });
+
+  // Training itself: the same lines, numbers aside; the parity report agrees to 1e-4.
+  const args = [...train.slice(0, 4), '--output', 'trained.model', ...tiny, '--steps', '10', '--validate-every', '5'];
+  const [native, node] = [run('native', args), run('node', args)];
+  assert.equal(native.code, 0, native.stderr);
+  assert.equal(node.code, 0, node.stderr);
+  const shape = (text) => text.replace(/\d[\d.,]*[kM]? tokens\/s/g, 'R tokens/s').replace(/in [\d.]+ s/g, 'in T s')
+    .replace(/[\d.]+ ms\/step/g, 'M ms/step').replace(/ETA \S+/g, 'ETA E');
+  sameText(shape(native.stderr), shape(node.stderr), 'lm train stderr');
+  assert.match(native.stderr, /^\[[=> ]{30}\] 100\.0%  step 10\/10  [\d.]+[kM] tokens\/s  loss \d+\.\d{4}  val \d+\.\d{4}  lr /m);
+  assert.match(native.stderr, /trained 10 steps in .*bigram baseline .* wrote trained\.model\n$/);
+  const initial = (tool) => {
+    const r = run(tool, [...train.slice(0, 4), '--output', 'init.model', ...tiny, '--steps', '0', '--report-initial', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.match(/^initial loss (\S+) grad-norm (\S+)\n$/).slice(1).map(Number);
+  };
+  const [a, b] = [initial('native'), initial('node')];
+  assert.ok(Math.abs(a[0] - b[0]) < 1e-4 && Math.abs(a[1] - b[1]) < 1e-4, `${a} vs ${b}`);
+});
+
 // Starts a long training, sends Ctrl-C (SIGINT) after the first progress line, and resolves with
 // what the tool printed and its exit code.
 function interrupt(tool) {
