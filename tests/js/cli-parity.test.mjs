@@ -263,7 +263,7 @@ test('lm: train, sample, fill, inputs, export and their errors print alike', () 
   same(['lm', 'fill', ...bert, 'the [MASK] of the [MASK]', '--top-k', '3'], { code: 0 });
   same(['lm', 'inputs', ...bert, 'king', '--pair', 'queen'], { code: 0 });
   same(['lm', 'export', ...lm, '--output', 'lm.safetensors'], { code: 0, files: ['lm.safetensors'] });
-  same(['similar', 'lm.model', '\u0120the', '--top', '3'], { code: 0 });
+  same(['similar', 'lm.model', 'e', '--top', '3'], { code: 0 });
   same(['lm', 'sample', ...bert], { code: 1 });
   same(['lm', 'fill', ...bert, 'no mask'], { code: 1 });
   same(['lm', 'sample', '--model', 'planted.vec'], { code: 1 });
@@ -286,8 +286,11 @@ test('lm: train, sample, fill, inputs, export and their errors print alike', () 
   assert.equal(native.code, 0, native.stderr);
   assert.equal(node.code, 0, node.stderr);
   const shape = (text) => text.replace(/\d[\d.,]*[kM]? tokens\/s/g, 'R tokens/s').replace(/in [\d.]+ s/g, 'in T s')
-    .replace(/[\d.]+ ms\/step/g, 'M ms/step').replace(/ETA \S+/g, 'ETA E');
-  sameText(shape(native.stderr), shape(node.stderr), 'lm train stderr');
+    .replace(/[\d.]+ ms\/step/g, 'M ms/step').replace(/ETA \S+/g, 'ETA E')
+    .replace(/  loss [\d.]+  /g, '  loss L  '); // the mean since the previous progress line: it depends on the slices
+  // The progress lines in between depend on timing (one per tenth of the run reached by a slice).
+  const ends = (text) => { const lines = shape(text).split('\n'); return [...lines.slice(0, 2), ...lines.slice(-3)].join('\n'); };
+  sameText(ends(native.stderr), ends(node.stderr), 'lm train stderr');
   assert.match(native.stderr, /^\[[=> ]{30}\] 100\.0%  step 10\/10  [\d.]+[kM] tokens\/s  loss \d+\.\d{4}  val \d+\.\d{4}  lr /m);
   assert.match(native.stderr, /trained 10 steps in .*bigram baseline .* wrote trained\.model\n$/);
   const initial = (tool) => {
