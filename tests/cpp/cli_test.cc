@@ -486,14 +486,17 @@ TEST_F(Cli, LmTrainReportsTheInitialParityLossAndExportsTheInitialWeights) {
 TEST_F(Cli, LmBadSizesAreErrorsNamingTheProblem) {
   const fs::path corpus = write("corpus.txt", planted_corpus(300, 1));
   const std::string base = "lm train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model");
-  expect_clean_error(base + " --width 0", "--width must be between");
-  expect_clean_error(base + " --heads 3 --width 16", "3 heads do not divide its width");
-  expect_clean_error(base + " --context 100000", "--context must be between");
-  expect_clean_error(base + " --layers 1000", "--layers must be between");
-  expect_clean_error(base + " --batch 0", "--batch must be between");
-  expect_clean_error(base + " --lr 5", "--lr must be between");
-  expect_clean_error(base + " --positional alibi", "--positional must be");
-  expect_clean_error(base + " --vocab-size 60000 --steps 1", "the text supports at most");
+  const std::pair<const char*, const char*> cases[] = {
+      {" --width 0", "--width must be between"},
+      {" --heads 3 --width 16", "3 heads do not divide its width"},
+      {" --context 100000", "--context must be between"},
+      {" --layers 1000", "--layers must be between"},
+      {" --batch 0", "--batch must be between"},
+      {" --lr 5", "--lr must be between"},
+      {" --positional alibi", "--positional must be"},
+      {" --vocab-size 60000 --steps 1", "the text supports at most"},
+  };
+  for (const auto& [options, message] : cases) expect_clean_error(base + options, message);
   const fs::path short_text = write("short.txt", planted_corpus(20, 1));
   expect_clean_error("lm train --input " + quoted(short_text) + " --output x.model --context 2000 --vocab-size 270",
                      "needs at least 2,001 tokens");

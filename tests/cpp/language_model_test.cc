@@ -63,15 +63,11 @@ SplitSentences counting_language(int sentences, std::uint64_t seed) {
 }
 
 TransformerConfig small_config(bool causal, Positional positional = Positional::kRope) {
-  TransformerConfig config;
+  TransformerConfig config = tiny_config(positional, causal, !causal);
   config.vocab = 18;
   config.width = 32;
-  config.layers = 2;
   config.heads = 4;
   config.context = 32;
-  config.positional = positional;
-  config.causal = causal;
-  config.segments = !causal;
   return config;
 }
 

@@ -304,9 +304,8 @@ test('lm: train, sample, fill, inputs, export and their errors print alike', () 
 
 // Starts a long training, sends Ctrl-C (SIGINT) after the first progress line, and resolves with
 // what the tool printed and its exit code.
-function interrupt(tool) {
+function interrupt(tool, args = ['train', '--input', 'big.txt', '--output', 'cancelled.vec', '--epochs', '1000', '--min-count', '1']) {
   const { command, prefix } = TOOLS[tool];
-  const args = ['train', '--input', 'big.txt', '--output', 'cancelled.vec', '--epochs', '1000', '--min-count', '1'];
   const child = spawn(command, [...prefix, ...args], { cwd: path.join(root, tool), env: ENV });
   let stdout = '';
   let stderr = '';
@@ -334,4 +333,19 @@ test('Ctrl-C cancels training the same way: one message, exit 130, nothing writt
     for (const file of ['cancelled.vec', 'cancelled.vec.tmp']) assert.ok(!fs.existsSync(path.join(root, tool, file)), `${tool} wrote ${file}`);
   }
   sameText(native.stderr.split('\n')[0], node.stderr.split('\n')[0], 'the read line');
+});
+
+test('Ctrl-C cancels language-model training alike: exit 130, nothing written', async () => {
+  const args = ['lm', 'train', '--input', 'big.txt', '--output', 'cancelled.model', '--vocab-size', '300', '--steps', '1000000'];
+  const [native, node] = await Promise.all([interrupt('native', args), interrupt('node', args)]);
+  for (const [tool, r] of [['native', native], ['node', node]]) {
+    assert.equal(r.code, 130, `${tool} exits 130 (got ${r.code}, signal ${r.signal}): ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.match(lines[0], /^trained a byte-level BPE of 300 tokens/);
+    assert.match(lines[1], /^read big\.txt: 20,000 lines/);
+    assert.equal(lines.at(-1), 'embedlab: error: training was cancelled');
+    assert.ok(lines.slice(2, -1).every((l) => l.startsWith('[')), `${tool}: only progress lines between:\n${r.stderr}`);
+    for (const file of ['cancelled.model', 'cancelled.model.tmp']) assert.ok(!fs.existsSync(path.join(root, tool, file)), `${tool} wrote ${file}`);
+  }
 });
