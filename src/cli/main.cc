@@ -82,6 +82,15 @@ std::string clock_time(double seconds) {
   return buffer;
 }
 
+// A progress bar 30 characters wide: "=====>    ".
+std::string progress_bar(double fraction) {
+  const int width = 30;
+  const int filled = std::min(width, static_cast<int>(fraction * width));
+  std::string drawn(static_cast<std::size_t>(filled), '=');
+  if (filled < width) drawn += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
+  return drawn;
+}
+
 // `text` padded with spaces to `width` characters (not bytes), as the Node CLI pads.
 std::string padded(const std::string& text, std::size_t width) {
   const auto characters = static_cast<std::size_t>(
@@ -137,11 +146,7 @@ int run_train(const CommandLine& c) {
     const double eta = p.words_per_second > 0 ? static_cast<double>(p.words_total - p.words_done) / p.words_per_second
                                               : std::nan("");
     char line[200];
-    const int width = 30;
-    const int filled = static_cast<int>(fraction * width);
-    std::string bar(static_cast<std::size_t>(filled), '=');
-    if (filled < width) bar += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
-    std::snprintf(line, sizeof(line), "[%s] %5.1f%%  epoch %d/%d  %s words/s  loss %.4f  lr %.5f  ETA %s", bar.c_str(),
+    std::snprintf(line, sizeof(line), "[%s] %5.1f%%  epoch %d/%d  %s words/s  loss %.4f  lr %.5f  ETA %s", progress_bar(fraction).c_str(),
                   100.0 * fraction, p.epoch, options.epochs, human_rate(p.words_per_second).c_str(), p.average_loss,
                   p.learning_rate, clock_time(eta).c_str());
     if (tty) {
@@ -277,12 +282,8 @@ std::string read_file(const std::string& path) {
 // The progress of bpe train: a bar and the merges learnt (no rates: they would differ between runs).
 std::string bpe_progress_line(const BpeTrainProgress& p) {
   const double fraction = p.merges_total > 0 ? static_cast<double>(p.merges_done) / static_cast<double>(p.merges_total) : 1.0;
-  const int width = 30;
-  const int filled = static_cast<int>(fraction * width);
-  std::string bar(static_cast<std::size_t>(filled), '=');
-  if (filled < width) bar += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
   char line[200];
-  std::snprintf(line, sizeof(line), "[%s] %5.1f%%  %s / %s merges", bar.c_str(), 100.0 * fraction,
+  std::snprintf(line, sizeof(line), "[%s] %5.1f%%  %s / %s merges", progress_bar(fraction).c_str(), 100.0 * fraction,
                 with_commas(static_cast<long long>(p.merges_done)).c_str(), with_commas(static_cast<long long>(p.merges_total)).c_str());
   return line;
 }

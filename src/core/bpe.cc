@@ -174,10 +174,24 @@ void BpeTokenizer::encode_piece(std::string_view piece, std::size_t merge_limit,
 }
 
 void BpeTokenizer::encode_plain(std::string_view text, std::size_t merge_limit, std::vector<std::int32_t>& ids) const {
+  // Text repeats its pieces ("Ġthe"): each distinct one is encoded once per call (up to a bound).
+  constexpr std::size_t kMaxCached = 1 << 16;
+  std::unordered_map<std::string_view, std::pair<std::size_t, std::size_t>> seen;  // piece -> ids[first, last)
   for (std::size_t pos = 0; pos < text.size();) {
     const std::size_t end = gpt2_piece_end(text, pos);
-    encode_piece(text.substr(pos, end - pos), merge_limit, ids);
+    const std::string_view piece = text.substr(pos, end - pos);
     pos = end;
+    const auto it = seen.find(piece);
+    if (it != seen.end()) {
+      for (std::size_t i = it->second.first; i < it->second.second; ++i) {
+        const std::int32_t id = ids[i];  // copied first: push_back may move the vector
+        ids.push_back(id);
+      }
+      continue;
+    }
+    const std::size_t first = ids.size();
+    encode_piece(piece, merge_limit, ids);
+    if (seen.size() < kMaxCached) seen.emplace(piece, std::make_pair(first, ids.size()));
   }
 }
 

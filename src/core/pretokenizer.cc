@@ -1,9 +1,26 @@
 #include "core/pretokenizer.h"
 
+#include <algorithm>
+#include <iterator>
+
 #include "core/text.h"
 
 namespace embedlab {
 namespace {
+
+struct CodePointRange {
+  char32_t first;
+  char32_t last;
+};
+
+#include "core/unicode_classes.inc"
+
+template <std::size_t N>
+bool in_ranges(const CodePointRange (&ranges)[N], char32_t c) {
+  const auto it = std::upper_bound(std::begin(ranges), std::end(ranges), c,
+                                   [](char32_t value, const CodePointRange& r) { return value < r.first; });
+  return it != std::begin(ranges) && c <= std::prev(it)->last;
+}
 
 // One character of the text: its class and its length in bytes.
 struct Char {
@@ -39,6 +56,19 @@ std::size_t contraction_at(std::string_view text, std::size_t pos) {
 }
 
 }  // namespace
+
+CharClass char_class(char32_t c) {
+  if (c < 0x80) {  // the common case, without a search
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return CharClass::kLetter;
+    if (c >= '0' && c <= '9') return CharClass::kNumber;
+    if (c == ' ' || (c >= 0x09 && c <= 0x0D)) return CharClass::kSpace;
+    return CharClass::kOther;
+  }
+  if (in_ranges(kLetterRanges, c)) return CharClass::kLetter;
+  if (in_ranges(kNumberRanges, c)) return CharClass::kNumber;
+  if (in_ranges(kSpaceRanges, c)) return CharClass::kSpace;
+  return CharClass::kOther;
+}
 
 // The pattern's first alternative that matches at `pos`.
 std::size_t gpt2_piece_end(std::string_view text, std::size_t pos) {

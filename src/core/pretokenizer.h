@@ -13,7 +13,7 @@ namespace embedlab {
 
 enum class CharClass { kLetter, kNumber, kSpace, kOther };
 
-// The class of a code point: \p{L}, \p{N}, \s or none of them (tables in unicode_classes.cc).
+// The class of a code point: \p{L}, \p{N}, \s or none of them (tables in unicode_classes.inc).
 CharClass char_class(char32_t c);
 
 // The end of the piece that starts at `pos` (< text.size()): the next piece starts there.

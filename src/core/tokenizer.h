@@ -1,7 +1,7 @@
 // Tokenizers turn text into the token ids a model was trained on, and back. A model keeps the
 // tokenizer that built its vocabulary, so a query is split and normalised exactly as the training
-// text was. The word tokenizer (text.h's tokenize_line) is the first; a byte-level BPE can follow
-// behind the same interface (bpe.h).
+// text was. The word tokenizer (text.h's tokenize_line) splits at whitespace; the byte-level BPE
+// (bpe.h) learns subword tokens from bytes.
 #pragma once
 
 #include <cstdint>

@@ -54,11 +54,15 @@ function clock(seconds) {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${Math.floor(s / 60)}:${ss}`;
 }
 
-function progressBar(p, epochs) {
+// A progress bar 30 characters wide: "=====>    ".
+function progressBar(fraction) {
   const width = 30;
-  const filled = Math.min(width, Math.floor(p.fraction * width));
-  const bar = '='.repeat(filled) + (filled < width ? '>' + ' '.repeat(width - filled - 1) : '');
-  return `[${bar}] ${(100 * p.fraction).toFixed(1).padStart(5)}%  epoch ${p.epoch}/${epochs}  ${rate(p.wordsPerSecond)} words/s` +
+  const filled = Math.min(width, Math.floor(fraction * width));
+  return '='.repeat(filled) + (filled < width ? '>' + ' '.repeat(width - filled - 1) : '');
+}
+
+function trainingLine(p, epochs) {
+  return `[${progressBar(p.fraction)}] ${(100 * p.fraction).toFixed(1).padStart(5)}%  epoch ${p.epoch}/${epochs}  ${rate(p.wordsPerSecond)} words/s` +
     `  loss ${p.averageLoss.toFixed(4)}  lr ${p.learningRate.toFixed(5)}  ETA ${clock(p.etaSeconds)}`;
 }
 
@@ -96,7 +100,7 @@ async function train(el, { input, output, binary, precision, quiet, ...options }
             `words (min-count ${options.minCount}); kernels: ${el.isa}\n`);
           reported = true;
         }
-        const line = progressBar(p, options.epochs);
+        const line = trainingLine(p, options.epochs);
         if (tty) {
           process.stderr.write(`\r${line}`);
         } else if (Math.floor(p.fraction * 10) !== lastDecile || p.finished) {
@@ -124,10 +128,7 @@ async function train(el, { input, output, binary, precision, quiet, ...options }
 // The progress of bpe train, as the native CLI prints it.
 function bpeProgressLine(p) {
   const fraction = p.mergesTotal > 0 ? p.mergesDone / p.mergesTotal : 1;
-  const width = 30;
-  const filled = Math.min(width, Math.floor(fraction * width));
-  const bar = '='.repeat(filled) + (filled < width ? '>' + ' '.repeat(width - filled - 1) : '');
-  return `[${bar}] ${(100 * fraction).toFixed(1).padStart(5)}%  ${count(p.mergesDone)} / ${count(p.mergesTotal)} merges`;
+  return `[${progressBar(fraction)}] ${(100 * fraction).toFixed(1).padStart(5)}%  ${count(p.mergesDone)} / ${count(p.mergesTotal)} merges`;
 }
 
 // Runs `use` on a wasm object, then frees it.

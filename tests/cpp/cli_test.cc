@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -371,6 +372,37 @@ TEST_F(Cli, TokenizeWritesTheTokensTrainingSees) {
   EXPECT_FALSE(fs::exists(dir_ / "never.tok"));
 }
 
+TEST_F(Cli, BpeTrainsATokenizerThatEncodesAndDecodes) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(400, 7));
+  const fs::path tok = dir_ / "tok.model";
+  const CliResult trained = run_cli("bpe train --input " + quoted(corpus) + " --output " + quoted(tok) + " --vocab-size 300");
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_TRUE(contains(trained.output, "learning 39 merges")) << trained.output;
+  EXPECT_TRUE(contains(trained.output, "trained 300 tokens (39 merges) in ")) << trained.output;
+  ASSERT_TRUE(fs::exists(tok));
+
+  const CliResult encoded = run_cli("bpe encode --tokenizer " + quoted(tok) + " 'the king' 'and the queen'");
+  ASSERT_EQ(encoded.exit_code, 0) << encoded.output;
+  std::string ids = encoded.output.substr(0, encoded.output.size() - 1);
+  EXPECT_LT(std::count(ids.begin(), ids.end(), ' ') + 1, 22) << "fewer tokens than bytes: " << ids;
+  const CliResult decoded = run_cli("bpe decode --tokenizer " + quoted(tok) + " " + ids);
+  ASSERT_EQ(decoded.exit_code, 0) << decoded.output;
+  EXPECT_EQ(decoded.output, "the king and the queen\n");
+  const CliResult pieces = run_cli("bpe encode --tokenizer " + quoted(tok) + " --pieces --merges 0 'a b'");
+  EXPECT_EQ(pieces.output, "a Ġ b\n");  // no merges: the bytes
+  const CliResult special = run_cli("bpe encode --tokenizer " + quoted(tok) + " --allow-special '[MASK]<|endoftext|>'");
+  EXPECT_EQ(special.output, "298 295\n");
+
+  expect_clean_error("bpe encode --tokenizer " + quoted(tok) + " --allow-special 'a [FOO]'", "unknown special token '[FOO]'");
+  expect_clean_error("bpe decode --tokenizer " + quoted(tok) + " 1 300", "token id 300 is outside the vocabulary (ids 0 to 299)");
+  expect_clean_error("bpe decode --tokenizer " + quoted(corpus) + " 1", "not an embedlab model");
+  expect_clean_error("bpe train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model") + " --vocab-size 5000",
+                     "the text supports at most");
+  expect_clean_error("bpe train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model") + " --vocab-size 99",
+                     "--vocab-size must be between 261 and 16,777,216, got 99");
+  EXPECT_FALSE(fs::exists(dir_ / "never.model"));
+}
+
 TEST_F(Cli, LongUserTextIsCutInMessages) {
   const fs::path vectors = write("family.vec", kFamilyVectors);
   const CliResult r = run_cli("similar " + quoted(vectors) + " " + std::string(5000, 'q'));
@@ -379,7 +411,8 @@ TEST_F(Cli, LongUserTextIsCutInMessages) {
 }
 
 TEST_F(Cli, HelpOnEveryVerbExitsZeroAndPrintsUsage) {
-  for (const char* verb : {"train", "similar", "analogy", "eval", "similarity", "doesnt-match", "convert", "tokenize"}) {
+  for (const char* verb : {"train", "similar", "analogy", "eval", "similarity", "doesnt-match", "convert", "tokenize",
+                           "bpe train", "bpe encode", "bpe decode"}) {
     for (const char* flag : {"--help", "-h"}) {
       const CliResult r = run_cli(std::string(verb) + " " + flag);
       EXPECT_EQ(r.exit_code, 0) << verb << " " << flag << ": " << r.output;
