@@ -1,5 +1,5 @@
 // A small GPT-2-style transformer (pre-norm blocks, tied output) with hand-written forward and
-// backward passes over whole batches on the SIMD kernels. Architecture, initialisation, tensor
+// backward passes on the SIMD kernels' matrix multiplies (a batch runs a few rows at a time). Architecture, initialisation, tensor
 // names and layout are docs/transformer.md's; the weights are the named matrices of a Model of kind
 // "transformer" (1-D tensors as 1×n matrices), so they save and load with the model file.
 #pragma once
@@ -101,7 +101,8 @@ class Transformer {
   // *predicted when not null). If grads != nullptr (one vector per parameter, same order and
   // sizes as parameters()), ADDS grad_scale * d(sum)/d(param) into them. Throws Error on a batch
   // that does not fit the workspace or the config (length > context, an id outside the
-  // vocabulary, a segment id other than 0/1).
+  // vocabulary, a segment id other than 0/1). It only reads the weights: threads may call it at
+  // once, each with its own workspace and gradient vectors.
   double forward_backward(const TokenBatch& batch, Workspace& ws, std::vector<std::vector<float>>* grads,
                           float grad_scale, std::int64_t* predicted);
   // rows*length × vocab logits from the last forward in `ws`.
