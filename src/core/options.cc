@@ -158,6 +158,17 @@ const std::vector<VerbSpec>& verb_schema() {
        "Converts vectors between formats (the input format is detected: word2vec text or binary, GloVe,\n"
        "fastText .vec). The projector format is for the TensorFlow Embedding Projector\n"
        "(projector.tensorflow.org: Load, then pick both files)."},
+      {"tokenize", "INPUT OUTPUT", 2, "write a corpus as train sees it (lowercased, punctuation stripped)",
+       "Writes INPUT as train sees it: one line per input line, tokens lowercased, stripped of leading and\n"
+       "trailing punctuation and separated by single spaces. Useful to feed other tools the same tokens."},
+      {"bpe train", "", 0, "learn a byte-pair tokenizer (GPT-2 style) from a text file",
+       "Learns a byte-level byte-pair encoding from a text file: GPT-2's pre-tokenizer cuts the text into\n"
+       "pieces, then the most frequent adjacent pair of tokens becomes a new token, again and again, until\n"
+       "the vocabulary has --vocab-size tokens. Writes an embedlab model file holding only the tokenizer."},
+      {"bpe encode", "[TEXT ...]", 0, "token ids (or pieces) of a text, by a trained tokenizer",
+       "Prints the token ids of TEXT (the arguments joined by spaces; standard input when there are none)."},
+      {"bpe decode", "ID [ID ...]", 1, "the text of token ids",
+       "Prints the text of the token ids, byte for byte as they encode it, then a newline."},
       {"lm train", "", 0, "train a small transformer language model (next-word or masked-word)",
        "Trains a small GPT-2-style transformer on a text file (one sentence per line): next-word prediction\n"
        "(GPT) or masked-word prediction on sentence pairs (BERT), with AdamW, reporting the validation loss\n"
@@ -174,17 +185,6 @@ const std::vector<VerbSpec>& verb_schema() {
       {"lm export", "", 0, "a language model's weights as safetensors (for PyTorch)",
        "Writes the weights of a language model as a safetensors file, with docs/transformer.md's tensor\n"
        "names; the README shows how to load them in PyTorch."},
-      {"tokenize", "INPUT OUTPUT", 2, "write a corpus as train sees it (lowercased, punctuation stripped)",
-       "Writes INPUT as train sees it: one line per input line, tokens lowercased, stripped of leading and\n"
-       "trailing punctuation and separated by single spaces. Useful to feed other tools the same tokens."},
-      {"bpe train", "", 0, "learn a byte-pair tokenizer (GPT-2 style) from a text file",
-       "Learns a byte-level byte-pair encoding from a text file: GPT-2's pre-tokenizer cuts the text into\n"
-       "pieces, then the most frequent adjacent pair of tokens becomes a new token, again and again, until\n"
-       "the vocabulary has --vocab-size tokens. Writes an embedlab model file holding only the tokenizer."},
-      {"bpe encode", "[TEXT ...]", 0, "token ids (or pieces) of a text, by a trained tokenizer",
-       "Prints the token ids of TEXT (the arguments joined by spaces; standard input when there are none)."},
-      {"bpe decode", "ID [ID ...]", 1, "the text of token ids",
-       "Prints the text of the token ids, byte for byte as they encode it, then a newline."},
   };
   return verbs;
 }

@@ -103,7 +103,7 @@ test('help, version and usage errors', () => {
   assert.match(same(['--version'], { code: 0 }).stdout, /^embedlab \d+\.\d+\.\d+ \(/);
   const verbs = [...run('native', ['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*(?: [a-z]+)?) {2,}/gm)].map((m) => m[1]);
   assert.deepEqual(verbs, ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize',
-    'bpe train', 'bpe encode', 'bpe decode']);
+    'bpe train', 'bpe encode', 'bpe decode', 'lm train', 'lm sample', 'lm fill', 'lm inputs', 'lm export']);
   for (const verb of verbs) {
     assert.match(same([...verb.split(' '), '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab ${verb}`));
     assert.match(same([...verb.split(' '), '--bogus'], { code: 1 }).stderr, /^embedlab: error: unknown option '--bogus' for/);
