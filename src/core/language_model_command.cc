@@ -287,6 +287,7 @@ void LanguageModelCommand::finish_training() {
     quality = format("validation loss %.4f, masked-token accuracy %.1f%%; always the most frequent token %.1f%%",
                      p.validation_loss, 100.0 * p.validation_accuracy, 100.0 * baseline);
   }
+  if (p.validation_loss < 0) quality = "no validation loss (no step trained)";
   if (!t.quiet) {
     add(Event::Kind::kStderr,
         format("trained %s steps in %.2f s (%s tokens/s, %.1f ms/step, %d thread%s); %s; wrote %s\n",

@@ -235,7 +235,7 @@ TEST(Model, RefusesMatricesItsKindDoesNotHave) {
   model.add_matrix("input", Matrix(3, 4));
   EXPECT_TRUE(Contains(error_of([&] { model.add_matrix("input", Matrix(3, 4)); }), "'input' appears twice"));
   EXPECT_TRUE(ContainsAll(error_of([&] { model.add_matrix("output", Matrix(3, 5)); }), {"5 columns", "'input' has 4"}));
-  EXPECT_TRUE(Contains(error_of([&] { Model("lstm", word_tokenizer({"a"})); }), "unknown model kind 'lstm' (this version knows: word2vec, transformer)"));
+  EXPECT_TRUE(Contains(error_of([&] { Model("lstm", word_tokenizer({"a"})); }), "unknown model kind 'lstm' (this version knows: word2vec, tokenizer, transformer)"));
   EXPECT_TRUE(Contains(error_of([&] { Model(Model::kWord2Vec, word_tokenizer({"a"}), {{"dim", "1"}, {"dim", "2"}}); }),
                        "option 'dim' appears twice"));
 }
