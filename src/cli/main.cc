@@ -60,37 +60,6 @@ void write_file(const std::string& path, const std::function<void(std::ostream&)
   if (std::rename(tmp.c_str(), path.c_str()) != 0) throw Error("cannot rename '" + tmp + "' to '" + path + "'");
 }
 
-std::string human_rate(double per_second) {
-  char buffer[32];
-  if (per_second >= 1e6) {
-    std::snprintf(buffer, sizeof(buffer), "%.2fM", per_second / 1e6);
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%.0fk", per_second / 1e3);
-  }
-  return buffer;
-}
-
-std::string clock_time(double seconds) {
-  if (!std::isfinite(seconds)) return "--:--";
-  const long s = std::lround(std::max(0.0, seconds));
-  char buffer[32];
-  if (s >= 3600) {
-    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld", s / 60, s % 60);
-  }
-  return buffer;
-}
-
-// A progress bar 30 characters wide: "=====>    ".
-std::string progress_bar(double fraction) {
-  const int width = 30;
-  const int filled = std::min(width, static_cast<int>(fraction * width));
-  std::string drawn(static_cast<std::size_t>(filled), '=');
-  if (filled < width) drawn += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
-  return drawn;
-}
-
 // `text` padded with spaces to `width` characters (not bytes), as the Node CLI pads.
 std::string padded(const std::string& text, std::size_t width) {
   const auto characters = static_cast<std::size_t>(

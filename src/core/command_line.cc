@@ -1,6 +1,8 @@
 #include "core/command_line.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 #include <cstddef>
 
 #include "core/error.h"
@@ -88,6 +90,36 @@ OptionValues parse_options(const VerbSpec& verb, const std::vector<std::string>&
 }
 
 }  // namespace
+
+std::string human_rate(double per_second) {
+  char buffer[32];
+  if (per_second >= 1e6) {
+    std::snprintf(buffer, sizeof(buffer), "%.2fM", per_second / 1e6);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%.0fk", per_second / 1e3);
+  }
+  return buffer;
+}
+
+std::string clock_time(double seconds) {
+  if (!std::isfinite(seconds)) return "--:--";
+  const long s = std::lround(std::max(0.0, seconds));
+  char buffer[32];
+  if (s >= 3600) {
+    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld", s / 60, s % 60);
+  }
+  return buffer;
+}
+
+std::string progress_bar(double fraction) {
+  const int width = 30;
+  const int filled = std::min(width, static_cast<int>(fraction * width));
+  std::string drawn(static_cast<std::size_t>(filled), '=');
+  if (filled < width) drawn += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
+  return drawn;
+}
 
 std::string version_line(std::string_view build) {
   return std::string("embedlab ") + EMBEDLAB_VERSION + " (" + std::string(build) + ")\n";

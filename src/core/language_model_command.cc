@@ -32,25 +32,6 @@ std::string format(const char* pattern, Args... args) {
 
 std::string count_text(long long n) { return with_commas(n); }
 
-// "21k", "1.20M": rates as the word2vec progress shows them.
-std::string human_rate(double per_second) {
-  return per_second >= 1e6 ? format("%.2fM", per_second / 1e6) : format("%.0fk", per_second / 1e3);
-}
-
-std::string clock_time(double seconds) {
-  if (!std::isfinite(seconds)) return "--:--";
-  const long s = std::lround(std::max(0.0, seconds));
-  return s >= 3600 ? format("%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60) : format("%ld:%02ld", s / 60, s % 60);
-}
-
-std::string progress_bar(double fraction) {
-  const int width = 30;
-  const int filled = std::min(width, static_cast<int>(fraction * width));
-  std::string bar(static_cast<std::size_t>(filled), '=');
-  if (filled < width) bar += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
-  return "[" + bar + "]";
-}
-
 Model load_model(const std::string& bytes, const std::string& path) {
   std::istringstream in(bytes);
   return Model::load(in, path);
@@ -256,7 +237,7 @@ bool LanguageModelCommand::run_for(double budget_ms) {
                                               : std::nan("");
     const std::string validation = p.validation_loss >= 0 ? format("%.4f", p.validation_loss) : "-";
     Event status{Event::Kind::kStatus,
-                 format("%s %5.1f%%  step %lld/%lld  %s tokens/s  loss %.4f  val %s  lr %.5f  ETA %s",
+                 format("[%s] %5.1f%%  step %lld/%lld  %s tokens/s  loss %.4f  val %s  lr %.5f  ETA %s",
                         progress_bar(fraction).c_str(), 100.0 * fraction, static_cast<long long>(p.steps_done),
                         static_cast<long long>(p.steps_total), human_rate(p.words_per_second).c_str(), p.average_loss,
                         validation.c_str(), p.learning_rate, clock_time(eta).c_str()),
