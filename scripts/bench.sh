@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `npm run bench`: set-up (with the reference trainers), build, corpus, then the benchmark tables
-# (training, query latency, the page in Chromium, the language model); each also lands in
+# (training, query latency, byte-pair tokenizers, the page in Chromium, the language model); each also lands in
 # bench-out/*.md. A first argument naming one part runs only that part, with the rest of the
 # arguments passed to it:  npm run bench -- lm --repeat 1 --threads 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-parts=(training queries page lm)
+parts=(training queries bpe page lm)
 if [[ " ${parts[*]} " == *" ${1:-} "* ]]; then
   parts=("$1")
   shift
@@ -21,6 +21,9 @@ for part in "${parts[@]}"; do
     queries)
       echo "== queries: top-10 mostSimilar, wasm vs plain JavaScript =="
       node scripts/bench/queries.mjs ;;
+    bpe)
+      echo "== byte-pair tokenizers: training, and GPT-2 encoding vs js-tiktoken =="
+      node scripts/bench/bpe.mjs ;;
     page)
       echo "== the playground in headless Chromium =="
       node scripts/bench/page.mjs ;;

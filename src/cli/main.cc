@@ -15,16 +15,20 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <iostream>
 #include <map>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "core/bpe.h"
 #include "core/command_line.h"
 #include "core/error.h"
 #include "core/evaluation.h"
 #include "core/formats.h"
 #include "core/kernels.h"
+#include "core/language_model_command.h"
+#include "core/model.h"
 #include "core/options.h"
 #include "core/text.h"
 #include "core/trainer.h"
@@ -83,28 +87,6 @@ void write_file(const std::string& path, const std::function<void(std::ostream&)
   }
 }
 
-std::string human_rate(double per_second) {
-  char buffer[32];
-  if (per_second >= 1e6) {
-    std::snprintf(buffer, sizeof(buffer), "%.2fM", per_second / 1e6);
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%.0fk", per_second / 1e3);
-  }
-  return buffer;
-}
-
-std::string clock_time(double seconds) {
-  if (!std::isfinite(seconds)) return "--:--";
-  const long s = std::lround(std::max(0.0, seconds));
-  char buffer[32];
-  if (s >= 3600) {
-    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
-  } else {
-    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld", s / 60, s % 60);
-  }
-  return buffer;
-}
-
 // `text` padded with spaces to `width` characters (not bytes), as the Node CLI pads.
 std::string padded(const std::string& text, std::size_t width) {
   const auto characters = static_cast<std::size_t>(
@@ -155,11 +137,7 @@ int run_train(const CommandLine& c) {
     const double eta = p.words_per_second > 0 ? static_cast<double>(p.words_total - p.words_done) / p.words_per_second
                                               : std::nan("");
     char line[200];
-    const int width = 30;
-    const int filled = static_cast<int>(fraction * width);
-    std::string bar(static_cast<std::size_t>(filled), '=');
-    if (filled < width) bar += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
-    std::snprintf(line, sizeof(line), "[%s] %5.1f%%  epoch %d/%d  %s words/s  loss %.4f  lr %.5f  ETA %s", bar.c_str(),
+    std::snprintf(line, sizeof(line), "[%s] %5.1f%%  epoch %d/%d  %s words/s  loss %.4f  lr %.5f  ETA %s", progress_bar(fraction).c_str(),
                   100.0 * fraction, p.epoch, options.epochs, human_rate(p.words_per_second).c_str(), p.average_loss,
                   p.learning_rate, clock_time(eta).c_str());
     if (tty) {
@@ -288,6 +266,165 @@ int run_tokenize(const CommandLine& c) {
   return 0;
 }
 
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open '" + path + "': " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The progress of bpe train: a bar and the merges learnt (no rates: they would differ between runs).
+std::string bpe_progress_line(const BpeTrainProgress& p) {
+  const double fraction = p.merges_total > 0 ? static_cast<double>(p.merges_done) / static_cast<double>(p.merges_total) : 1.0;
+  char line[200];
+  std::snprintf(line, sizeof(line), "[%s] %5.1f%%  %s / %s merges", progress_bar(fraction).c_str(), 100.0 * fraction,
+                with_commas(static_cast<long long>(p.merges_done)).c_str(), with_commas(static_cast<long long>(p.merges_total)).c_str());
+  return line;
+}
+
+int run_bpe_train(const CommandLine& c) {
+  const OptionValues& o = c.options;
+  const std::string& input = o.text("input");
+  const std::string& output = o.text("output");
+  const bool quiet = o.flag("quiet");
+  check_output(output, {input});
+  const std::string text = read_file(input);
+  BpeTrainOptions options;
+  options.vocabulary_size = static_cast<std::size_t>(o.integer("vocabularySize"));
+  BpeTrainer trainer(text, options);
+  BpeTrainProgress p = trainer.progress();
+  if (!quiet) {
+    std::fprintf(stderr, "read %s: %s pieces, %s distinct; learning %s merges\n", input.c_str(), with_commas(p.pieces).c_str(),
+                 with_commas(p.distinct_pieces).c_str(), with_commas(static_cast<long long>(p.merges_total)).c_str());
+  }
+  const bool tty = isatty(2) != 0;
+  const std::size_t step = std::max<std::size_t>(1, p.merges_total / 100);
+  int last_decile = -1;
+  for (bool done = p.merges_total == 0; !done;) {
+    done = trainer.run(step);
+    p = trainer.progress();
+    if (quiet) continue;
+    const int decile = p.merges_total > 0 ? static_cast<int>(10 * p.merges_done / p.merges_total) : 10;
+    if (tty) {
+      std::fprintf(stderr, "\r%s", bpe_progress_line(p).c_str());
+    } else if (decile != last_decile || done) {
+      last_decile = decile;
+      std::fprintf(stderr, "%s\n", bpe_progress_line(p).c_str());
+    }
+  }
+  if (!quiet && tty) std::fprintf(stderr, "\n");
+  const Model model(Model::kTokenizer, trainer.tokenizer());
+  write_file(output, [&](std::ostream& out) { model.save(out); });
+  if (!quiet) {
+    std::fprintf(stderr, "trained %s tokens (%s merges) in %.2f s; wrote %s\n",
+                 with_commas(static_cast<long long>(model.vocabulary().size())).c_str(),
+                 with_commas(static_cast<long long>(p.merges_total)).c_str(), p.elapsed_ms / 1000.0, output.c_str());
+  }
+  return 0;
+}
+
+std::shared_ptr<const Tokenizer> load_tokenizer(const std::string& path) {
+  std::istringstream in(read_file(path));
+  return Model::load(in, path).shared_tokenizer();
+}
+
+int run_bpe_encode(const CommandLine& c) {
+  const auto tokenizer = load_tokenizer(c.options.text("tokenizer"));
+  std::string text;
+  if (c.arguments.empty()) {
+    std::ostringstream in;
+    in << std::cin.rdbuf();
+    text = in.str();
+  }
+  for (std::size_t i = 0; i < c.arguments.size(); ++i) text += (i > 0 ? " " : "") + c.arguments[i];
+  BpeEncodeOptions options;
+  options.allow_special = c.options.flag("allowSpecial");
+  if (c.options.has("merges")) options.merges = static_cast<std::size_t>(c.options.integer("merges"));
+  std::vector<std::int32_t> ids;
+  encode_with(*tokenizer, text, options, ids);
+  const bool pieces = c.options.flag("pieces");
+  if (c.options.flag("ids") || !pieces) {
+    std::string line;
+    for (const std::int32_t id : ids) line += (line.empty() ? "" : " ") + std::to_string(id);
+    std::printf("%s\n", line.c_str());
+  }
+  if (pieces) {
+    std::string line;
+    for (std::size_t i = 0; i < ids.size(); ++i) line += (i > 0 ? " " : "") + token_piece(*tokenizer, ids[i]);
+    std::printf("%s\n", line.c_str());
+  }
+  return 0;
+}
+
+int run_bpe_decode(const CommandLine& c) {
+  const auto tokenizer = load_tokenizer(c.options.text("tokenizer"));
+  const std::string text = tokenizer->decode(parse_token_ids(c.arguments)) + "\n";
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+// Progress lines on stderr: redrawn in place on a terminal, else one per tenth of the run.
+class ProgressPrinter {
+ public:
+  void status(const LanguageModelCommand::Event& e) {
+    if (tty_) {
+      std::fprintf(stderr, "\r%s", e.text.c_str());
+      open_ = true;
+    } else if (static_cast<int>(e.fraction * 10) != last_decile_ || e.finished) {
+      last_decile_ = static_cast<int>(e.fraction * 10);
+      std::fprintf(stderr, "%s\n", e.text.c_str());
+    }
+  }
+  // Ends a line redrawn in place before other output.
+  void close_line() {
+    if (open_) std::fprintf(stderr, "\n");
+    open_ = false;
+  }
+
+ private:
+  bool tty_ = isatty(2) != 0;
+  bool open_ = false;
+  int last_decile_ = -1;
+};
+
+// The lm verbs: the core does the work and says what to print (core/language_model_command.h).
+int run_lm(const CommandLine& c) {
+  const bool training = c.verb == "lm train";
+  if (training) check_output(c.options.text("output"), {c.options.text("input")});  // now, not after training
+  LanguageModelCommand command(c, read_file);
+  if (training) {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    action.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &action, nullptr);
+  }
+  ProgressPrinter printer;
+  for (bool done = false; !done;) {
+    done = command.run_for(100.0);
+    if (interrupted) {
+      command.cancel();
+      break;
+    }
+    if (done) {  // the files first: the summary says they were written
+      for (const auto& [path, bytes] : command.outputs()) write_file(path, [&](std::ostream& out) { out << bytes; });
+    }
+    for (const LanguageModelCommand::Event& e : command.take_events()) {
+      if (e.kind == LanguageModelCommand::Event::Kind::kStatus) {
+        printer.status(e);
+        continue;
+      }
+      printer.close_line();
+      std::fputs(e.text.c_str(), e.kind == LanguageModelCommand::Event::Kind::kStdout ? stdout : stderr);
+      std::fflush(stdout);
+    }
+  }
+  printer.close_line();
+  if (training) std::signal(SIGINT, SIG_DFL);
+  if (command.cancelled()) throw Cancelled{};
+  return 0;
+}
+
 int run(int argc, char** argv) {
   const CommandLine command =
       parse_command_line(std::vector<std::string>(argv + 1, argv + argc), std::string("kernels: ") + kernels::active_isa());
@@ -298,7 +435,9 @@ int run(int argc, char** argv) {
   static const std::map<std::string, int (*)(const CommandLine&)> runners = {
       {"train", run_train},     {"similar", run_similar},           {"analogy", run_analogy},
       {"eval", run_eval},       {"similarity", run_similarity},     {"doesnt-match", run_doesnt_match},
-      {"convert", run_convert}, {"tokenize", run_tokenize},
+      {"convert", run_convert}, {"tokenize", run_tokenize},       {"bpe train", run_bpe_train},
+      {"bpe encode", run_bpe_encode}, {"bpe decode", run_bpe_decode}, {"lm train", run_lm},
+      {"lm sample", run_lm},  {"lm fill", run_lm},  {"lm inputs", run_lm},  {"lm export", run_lm},
   };
   const auto runner = runners.find(command.verb);
   if (runner == runners.end()) throw Error("the verb '" + command.verb + "' has no implementation in this build");

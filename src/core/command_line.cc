@@ -1,8 +1,12 @@
 #include "core/command_line.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstddef>
 
 #include "core/error.h"
+#include "core/language_model.h"
 
 #ifndef EMBEDLAB_VERSION
 #error "EMBEDLAB_VERSION must be defined (CMake reads it from package.json)"
@@ -79,10 +83,43 @@ OptionValues parse_options(const VerbSpec& verb, const std::vector<std::string>&
   if (!missing.empty()) throw Error(std::string(verb.name) + " needs " + missing + " (see: embedlab " + verb.name + " --help)");
   fill_defaults(values, specs);
   if (std::string_view(verb.name) == "train") validate(train_options(values));  // rules across options
+  if (std::string_view(verb.name) == "lm train") {  // heads dividing the width, rope's even head size...
+    transformer_config(values, static_cast<int>(values.integer("vocabularySize")));
+  }
   return values;
 }
 
 }  // namespace
+
+std::string human_rate(double per_second) {
+  char buffer[32];
+  if (per_second >= 1e6) {
+    std::snprintf(buffer, sizeof(buffer), "%.2fM", per_second / 1e6);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%.0fk", per_second / 1e3);
+  }
+  return buffer;
+}
+
+std::string clock_time(double seconds) {
+  if (!std::isfinite(seconds)) return "--:--";
+  const long s = std::lround(std::max(0.0, seconds));
+  char buffer[32];
+  if (s >= 3600) {
+    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  } else {
+    std::snprintf(buffer, sizeof(buffer), "%ld:%02ld", s / 60, s % 60);
+  }
+  return buffer;
+}
+
+std::string progress_bar(double fraction) {
+  const int width = 30;
+  const int filled = std::min(width, static_cast<int>(fraction * width));
+  std::string drawn(static_cast<std::size_t>(filled), '=');
+  if (filled < width) drawn += '>' + std::string(static_cast<std::size_t>(width - filled - 1), ' ');
+  return drawn;
+}
 
 std::string version_line(std::string_view build) {
   return std::string("embedlab ") + EMBEDLAB_VERSION + " (" + std::string(build) + ")\n";
@@ -128,8 +165,27 @@ CommandLine parse_command_line(const std::vector<std::string>& args, std::string
     return command;
   }
   const VerbSpec* verb = find_verb(args[0]);
-  if (verb == nullptr) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
-  const std::vector<std::string> rest(args.begin() + 1, args.end());
+  std::size_t verb_words = 1;
+  if (verb == nullptr && args.size() > 1 && (verb = find_verb(args[0] + " " + args[1])) != nullptr) verb_words = 2;
+  if (verb == nullptr) {
+    // The first word of verbs of two words ("bpe" of "bpe train") names its group.
+    std::string group;
+    for (const VerbSpec& v : verb_schema()) {
+      const std::string_view name(v.name);
+      if (name.size() > args[0].size() && name.compare(0, args[0].size(), args[0]) == 0 && name[args[0].size()] == ' ') {
+        group += std::string(group.empty() ? "" : ", ") + std::string(name.substr(args[0].size() + 1));
+      }
+    }
+    if (group.empty()) throw Error("unknown verb " + quote(args[0]) + " (see: embedlab --help)");
+    if (args.size() > 1 && is_help(args[1])) {
+      command.action = CommandLine::Action::kPrint;
+      command.text = main_help();
+      return command;
+    }
+    throw Error(quote(args[0]) + " needs one of: " + group + (args.size() > 1 ? ", got " + quote(args[1]) : std::string()) +
+                " (see: embedlab --help)");
+  }
+  const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(verb_words), args.end());
   if (std::any_of(rest.begin(), rest.end(), is_help)) {  // help wins over any other (even bad) argument
     command.action = CommandLine::Action::kPrint;
     command.text = verb_help(*verb);

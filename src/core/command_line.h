@@ -29,6 +29,12 @@ struct CommandLine {
 // a missing value, option or argument.
 CommandLine parse_command_line(const std::vector<std::string>& args, std::string_view build);
 
+// Pieces of the progress lines both CLIs print: "21k" / "1.20M" (per second), "1:05" / "1:02:03"
+// ("--:--" when unknown), and a bar 30 characters wide ("=====>    ") for `fraction` done.
+std::string human_rate(double per_second);
+std::string clock_time(double seconds);
+std::string progress_bar(double fraction);
+
 // The text of `embedlab --help` and of `embedlab VERB --help`.
 std::string main_help();
 std::string verb_help(const VerbSpec& verb);

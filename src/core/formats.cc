@@ -12,7 +12,9 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/bpe.h"
 #include "core/error.h"
+#include "core/model.h"
 #include "core/text.h"
 
 
@@ -392,6 +394,22 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
 
 namespace {
 
+// The word vectors of an embedlab model file: word2vec's input vectors, a language model's token
+// embeddings (wte.weight, docs/transformer.md).
+Embeddings model_vectors(std::string_view bytes, const std::string& source) {
+  std::istringstream in{std::string(bytes)};
+  const Model model = Model::load(in, source);
+  if (model.kind() == Model::kTokenizer) throw Error("'" + source + "' is a tokenizer; it has no vectors");
+  const std::string matrix = model.has_matrix("wte.weight") ? "wte.weight" : "input";
+  const auto* bpe = dynamic_cast<const BpeTokenizer*>(&model.tokenizer());
+  if (bpe == nullptr) return model.embeddings(matrix);
+  // Byte-pair tokens are any bytes: they show, and are queried, as GPT-2 prints them (a space is
+  // \u0120), as bpe encode --pieces shows them.
+  std::vector<std::string> pieces;
+  for (std::size_t id = 0; id < bpe->size(); ++id) pieces.push_back(bpe->piece(static_cast<std::int32_t>(id)));
+  return Embeddings(std::move(pieces), model.matrix(matrix), model.vocabulary().counts());
+}
+
 Embeddings parse_as(VectorFormat format, std::string_view bytes, const std::string& source) {
   switch (format) {
     case VectorFormat::kWord2VecBinary: return parse_binary(bytes, source);
@@ -417,6 +435,7 @@ std::string format_hint(std::string_view bytes, const std::string& source, Vecto
 }  // namespace
 
 Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format) {
+  if (format == VectorFormat::kAuto && bytes.substr(0, 8) == "EMBEDLAB") return model_vectors(bytes, source);
   bytes = skip_bom(bytes);
   if (format == VectorFormat::kAuto) return parse_as(detect_format(bytes, source), bytes, source);
   std::string hint;

@@ -13,7 +13,8 @@ namespace embedlab {
 enum class VectorFormat { kAuto, kWord2VecText, kWord2VecBinary, kGloveText };
 
 // Parses vectors from the bytes of a file; `source` names it in error messages.
-// With kAuto the format is detected. Throws Error with the line (or vector) number and what
+// With kAuto the format is detected; an embedlab model file gives its word vectors (a language
+// model's: its token embeddings, wte.weight). Throws Error with the line (or vector) number and what
 // was expected on any malformed input.
 Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format = VectorFormat::kAuto);
 // Reads a file from disk (throws Error when it cannot be opened).

@@ -38,13 +38,13 @@ struct KindRule {
   bool same_cols;  // every matrix has the same number of columns (the vector size)
 };
 
-const char* const kKnownKinds[] = {Model::kWord2Vec, Transformer::kKind};
+const char* const kKnownKinds[] = {Model::kWord2Vec, Model::kTokenizer, Transformer::kKind};
 
 void check_kind(const std::string& kind) {
   for (const char* known : kKnownKinds) {
     if (kind == known) return;
   }
-  throw Error("unknown model kind " + quote(kind) + " (this version knows: word2vec, transformer)");
+  throw Error("unknown model kind " + quote(kind) + " (this version knows: word2vec, tokenizer, transformer)");
 }
 
 // The rule of `kind` for a model with these options over a vocabulary of `vocabulary_size` tokens.
@@ -53,6 +53,7 @@ void check_kind(const std::string& kind) {
 KindRule rule_for(const std::string& kind, const Settings& options, std::size_t vocabulary_size) {
   check_kind(kind);
   if (kind == Model::kWord2Vec) return {kind, {{"input", true}, {"output", true}}, true};
+  if (kind == Model::kTokenizer) return {kind, {}, true};  // a tokenizer on its own: no matrices
   TransformerConfig config;
   try {
     config = TransformerConfig::from_settings(options);
@@ -357,6 +358,13 @@ void Model::save(std::ostream& out) const {
     w.string(vocabulary.word(static_cast<std::int32_t>(i)));
     w.i64(vocabulary.count(static_cast<std::int32_t>(i)));
   }
+  const std::vector<TokenMerge>& merges = tokenizer_->merges();
+  w.u32(static_cast<std::uint32_t>(merges.size()));
+  for (const TokenMerge& m : merges) {
+    w.u32(static_cast<std::uint32_t>(m.left));
+    w.u32(static_cast<std::uint32_t>(m.right));
+    w.i64(m.count);
+  }
   w.u32(static_cast<std::uint32_t>(matrices_.size()));
   for (const NamedMatrix& m : matrices_) {
     w.string(m.name);
@@ -379,8 +387,8 @@ Model Model::load(std::istream& in, const std::string& source) {
            "'); word vectors files are opened as vectors, not models");
   }
   const std::uint32_t version = r.u32("the format version");
-  if (version != kFormatVersion) {
-    r.fail("model format version " + std::to_string(version) + " is not supported (this version reads version " +
+  if (version < 1 || version > kFormatVersion) {
+    r.fail("model format version " + std::to_string(version) + " is not supported (this version reads versions 1 to " +
            std::to_string(kFormatVersion) + ")");
   }
   r.at("the kind");
@@ -409,10 +417,27 @@ Model Model::load(std::istream& in, const std::string& source) {
     words.push_back(r.string("the token", kMaxTokenBytes));
     counts.push_back(r.i64("its count"));
   }
+  std::vector<TokenMerge> merges;  // version 1 files have none
+  if (version >= 2) {
+    r.at("the merges");
+    const std::uint32_t merge_count = r.u32("their count");
+    if (merge_count >= size) r.fail(with_commas(merge_count) + " merges for " + with_commas(size) + " tokens; the file is corrupt");
+    r.check_available(static_cast<std::uint64_t>(merge_count) * 16, "the merges (16 bytes each)");
+    merges.reserve(merge_count);
+    for (std::uint32_t i = 0; i < merge_count; ++i) {
+      r.at("the merges (merge " + count_of(i + 1, merge_count) + ")");
+      TokenMerge m;
+      m.left = static_cast<std::int32_t>(r.u32("its left token"));
+      m.right = static_cast<std::int32_t>(r.u32("its right token"));
+      m.count = r.i64("its count");
+      merges.push_back(m);
+    }
+  }
   r.at(tokenizer_section);
   std::shared_ptr<const Tokenizer> tokenizer;
   try {
-    tokenizer = make_tokenizer(tokenizer_kind, tokenizer_settings, Vocabulary(std::move(words), std::move(counts)));
+    tokenizer = make_tokenizer(tokenizer_kind, tokenizer_settings, Vocabulary(std::move(words), std::move(counts)),
+                               std::move(merges));
   } catch (const Error& e) {
     r.fail(e.what());
   }

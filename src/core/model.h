@@ -1,24 +1,30 @@
 // A model: named matrices plus what is needed to use and train them again (its kind, the
 // tokenizer that built its vocabulary, the training options), saved and loaded whole.
 //
-// Model file format, version 1. Integers are little-endian, unsigned unless marked signed.
-// A "string" is a u32 byte count followed by that many bytes (UTF-8, no terminator).
+// Model file format, version 2 (version 1 files, which lack the merges, are still read). Integers
+// are little-endian, unsigned unless marked signed. A "string" is a u32 byte count followed by that
+// many bytes (UTF-8 except a byte-pair tokenizer's tokens, which are any bytes; no terminator).
 //
 //   bytes 0-7    magic: the 8 ASCII bytes "EMBEDLAB"
-//   bytes 8-11   u32 format version: 1
-//   kind         string: "word2vec" or "transformer"
+//   bytes 8-11   u32 format version: 2
+//   kind         string: "word2vec", "transformer", or "tokenizer" (a tokenizer file: no matrices)
 //   options      u32 count, then count x (string name, string value): the training options in the
 //                order they were set, e.g. "dim" -> "100"; names are non-empty and unique. A
 //                transformer's include its configuration (TransformerConfig::settings: vocab,
 //                width, layers, heads, context, positional, objective, segments), which must be
 //                valid and whose vocab must equal the vocabulary size
-//   tokenizer    string kind: "word"
+//   tokenizer    string kind: "word" or "bpe"
 //                u32 count, then count x (string name, string value): its settings; the word
 //                tokenizer has exactly "lowercase" and "strip_punctuation" ("true" or "false")
-//                and "invalid_utf8" ("replace" or "reject")
+//                and "invalid_utf8" ("replace" or "reject"); bpe has exactly "pretokenizer": "gpt2"
 //                u32 vocabulary size n (1 to 2^31 - 1), then n x (string token, signed i64 count):
-//                token id = position; tokens non-empty, unique (the word tokenizer's: valid UTF-8
-//                without whitespace), counts >= 0
+//                token id = position; tokens non-empty, unique, counts >= 0 (in the training text).
+//                The word tokenizer's: valid UTF-8 without whitespace. bpe's (bpe.h): the 256
+//                single bytes in any order, then one token per merge (its two tokens joined), then
+//                the special tokens <|endoftext|> [CLS] [SEP] [MASK] [PAD]
+//   merges       (version 2) u32 count m, then m x (u32 left id, u32 right id, signed i64 count):
+//                a bpe tokenizer's merges in training order, merge i making token id 256 + i from
+//                two ids below that, with the pair's count when merged; m = n - 261. Word: m = 0
 //   matrices     u32 count, then count x:
 //                  string name, u64 rows, u64 cols,
 //                  rows x cols IEEE-754 float32 (little-endian), row after row; all finite
@@ -57,8 +63,9 @@ struct NamedMatrix {
 
 class Model {
  public:
-  static constexpr std::uint32_t kFormatVersion = 1;
+  static constexpr std::uint32_t kFormatVersion = 2;
   static constexpr const char* kWord2Vec = "word2vec";
+  static constexpr const char* kTokenizer = "tokenizer";  // a tokenizer saved on its own
 
   // An empty model of `kind` over `tokenizer`'s vocabulary; add its matrices with add_matrix.
   Model(std::string kind, std::shared_ptr<const Tokenizer> tokenizer, Settings options = {});

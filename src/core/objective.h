@@ -42,4 +42,49 @@ class Objective {
   virtual bool train(ObjectiveState& state, float learning_rate, std::int64_t work_limit) = 0;
 };
 
+// A model trained in optimizer steps (the language models) rather than Hogwild: each step's batch
+// of rows is split between the threads (data-parallel, each thread its own buffers), the gradients
+// are summed and clipped, and one update is applied, each thread updating a disjoint range of the
+// parameters. The TrainingLoop calls these in phases separated by barriers:
+//   begin_step (one thread) | train_row (rows split) | gradient_squares (ranges) | update (ranges)
+//   | validation_row (rows split, every few steps)
+// Everything random is drawn in begin_step from the seed and the step number, so a run is the same
+// however it is sliced, and the batches are the same for any number of threads.
+struct RowLoss {
+  double loss_sum = 0.0;         // summed cross-entropy of the row's predictions
+  std::int64_t predicted = 0;    // how many predictions
+  std::int64_t correct = 0;      // predictions whose most likely token was the target (validation only)
+};
+
+class StepObjective {
+ public:
+  virtual ~StepObjective() = default;
+
+  virtual std::int64_t steps() const = 0;
+  // Rows in every step's batch and tokens in each row (for tokens/s).
+  virtual int batch_rows() const = 0;
+  virtual std::int64_t row_tokens() const = 0;
+  // Rows of the validation set.
+  virtual int validation_rows() const = 0;
+  // Flat size of all parameters together (the update ranges index it).
+  virtual std::size_t parameter_size() const = 0;
+  // The learning rate at a step (for progress).
+  virtual double learning_rate(std::int64_t step) const = 0;
+
+  // Makes each thread's buffers; called once before the first step.
+  virtual void prepare(int threads) = 0;
+  // Draws the batch of 0-based step `step`.
+  virtual void begin_step(std::int64_t step) = 0;
+  // Adds row `row`'s gradient into thread `thread`'s buffers.
+  virtual RowLoss train_row(int thread, int row) = 0;
+  // Sums the threads' gradients into the first thread's over the flat range [begin, end), scaled
+  // to the batch mean, and returns their sum of squares there.
+  virtual double gradient_squares(int threads, std::size_t begin, std::size_t end) = 0;
+  // Applies step `step` over [begin, end) with the clipping factor `scale`, then clears every
+  // thread's gradients there.
+  virtual void update(std::int64_t step, float scale, int threads, std::size_t begin, std::size_t end) = 0;
+  // Loss of validation row `row` with the current weights (thread `thread`'s buffers).
+  virtual RowLoss validation_row(int thread, int row) = 0;
+};
+
 }  // namespace embedlab

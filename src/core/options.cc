@@ -19,7 +19,8 @@ const std::vector<OptionSpec>& option_schema() {
   // cli, js, type, metavar, default, min, max, choices, CLI verbs, JS methods, help[, flags]
   static const std::vector<OptionSpec> schema = {
       // ---- training ----
-      {"input", "input", T::kString, "FILE", nullptr, 0, 0, {}, "train", "", "UTF-8 text, one sentence per line", kRequired},
+      {"input", "input", T::kString, "FILE", nullptr, 0, 0, {}, "train bpe-train lm-train", "",
+       "UTF-8 text, one sentence per line", kRequired},
       {"output", "output", T::kString, "FILE", nullptr, 0, 0, {}, "train", "",
        "where to write the vectors (word2vec text; binary with --binary)", kRequired},
       {"binary", "binary", T::kFlag, "", nullptr, 0, 0, {}, "train", "", "write word2vec binary instead of text"},
@@ -40,9 +41,9 @@ const std::vector<OptionSpec>& option_schema() {
        "subsampling threshold of frequent words, 0 = off"},
       {"alpha", "learningRate", T::kNumber, "R", "0", 0, 10, {}, "train", "train",
        "starting learning rate; 0 picks 0.05 for cbow, 0.025 for skipgram"},
-      {"threads", "threads", T::kInt, "N", "1", 1, 256, {}, "train", "train",
+      {"threads", "threads", T::kInt, "N", "1", 1, 256, {}, "train lm-train", "train",
        "training threads; 1 gives the same vectors for the same seed"},
-      {"seed", "seed", T::kInt, "N", "1", 0, 4294967295.0, {}, "train", "train", "random seed"},
+      {"seed", "seed", T::kInt, "N", "1", 0, 4294967295.0, {}, "train lm-train lm-sample", "train", "random seed"},
       {"precision", "precision", T::kInt, "N", "6", 1, 9, {}, "train convert", "save",
        "significant digits of each number in text output"},
       {"keep-case", "lowercase", T::kFlag, "", nullptr, 0, 0, {}, "train tokenize", "train tokenize",
@@ -54,7 +55,7 @@ const std::vector<OptionSpec>& option_schema() {
       {"control-chars", "controlCharacters", T::kEnum, "", "replace", 0, 0,
        {{"replace", "replace"}, {"strip", "strip"}, {"reject", "reject"}}, "train tokenize", "train tokenize",
        "control characters (ESC, U+0001-U+001F but tab, U+007F): a word break, removed, or an error naming the line"},
-      {"quiet", "quiet", T::kFlag, "", nullptr, 0, 0, {}, "train", "", "no progress output"},
+      {"quiet", "quiet", T::kFlag, "", nullptr, 0, 0, {}, "train bpe-train lm-train", "", "no progress output"},
       {nullptr, "sliceMs", T::kNumber, "", "50", 1, 10000, {}, "", "train",
        "milliseconds of training between progress reports and abort checks"},
       {nullptr, "probes", T::kWords, "", "", 0, 0, {}, "", "train",
@@ -64,6 +65,59 @@ const std::vector<OptionSpec>& option_schema() {
       {nullptr, "onProgress", T::kFunction, "", nullptr, 0, 0, {}, "", "train", "called with the progress every sliceMs"},
       {nullptr, "signal", T::kSignal, "", nullptr, 0, 0, {}, "", "train", "aborting it rejects with an AbortError"},
       {nullptr, "onProbe", T::kFunction, "", nullptr, 0, 0, {}, "", "train", "called with the probes' neighbours"},
+      // ---- byte-pair tokenizers (bpe.h) ----
+      {"output", "output", T::kString, "FILE", nullptr, 0, 0, {}, "bpe-train", "", "where to write the tokenizer",
+       kRequired},
+      {"vocab-size", "vocabularySize", T::kInt, "N", "4000", 261, 16777216, {}, "bpe-train", "",
+       "tokens: 256 bytes + merges + 5 special (at most what the text supports)"},
+      {"tokenizer", "tokenizer", T::kString, "FILE", nullptr, 0, 0, {}, "bpe-encode bpe-decode", "",
+       "a tokenizer from bpe train (or any embedlab model file: its tokenizer)", kRequired},
+      {"ids", "ids", T::kFlag, "", nullptr, 0, 0, {}, "bpe-encode", "", "print the token ids (what prints without --pieces)"},
+      {"pieces", "pieces", T::kFlag, "", nullptr, 0, 0, {}, "bpe-encode", "",
+       "print the tokens, bytes as GPT-2 shows them (a space is \u0120); with --ids too, ids first"},
+      {"allow-special", "allowSpecial", T::kFlag, "", nullptr, 0, 0, {}, "bpe-encode", "",
+       "read <|endoftext|> [CLS] [SEP] [MASK] [PAD] in the text as special tokens; others like [FOO] are errors"},
+      {"merges", "merges", T::kInt, "N", nullptr, 0, 16777216, {}, "bpe-encode", "",
+       "apply only the first N merges, to watch training replay (all by default)"},
+      // ---- language models ----
+      {"output", "output", T::kString, "FILE", nullptr, 0, 0, {}, "lm-train lm-export", "",
+       "where to write the model (lm train) or its weights as safetensors (lm export)", kRequired},
+      {"model", "model", T::kString, "FILE", nullptr, 0, 0, {}, "lm-sample lm-fill lm-inputs lm-export", "",
+       "a language model file (from embedlab lm train)", kRequired},
+      {"objective", "objective", T::kEnum, "", "next", 0, 0, {{"next", "next"}, {"masked", "masked"}}, "lm-train", "",
+       "predict the next token (GPT) or masked tokens of sentence pairs (BERT)"},
+      {"positional", "positional", T::kEnum, "", "learned", 0, 0,
+       {{"none", "none"}, {"sinusoidal", "sinusoidal"}, {"learned", "learned"}, {"rope", "rope"}}, "lm-train", "",
+       "where token order comes from: nowhere, a fixed sinusoid, a learned table, or rotary attention"},
+      {"layers", "layers", T::kInt, "N", "2", 1, 48, {}, "lm-train", "", "transformer blocks"},
+      {"heads", "heads", T::kInt, "N", "4", 1, 64, {}, "lm-train", "", "attention heads; they must divide the width"},
+      {"width", "width", T::kInt, "N", "64", 2, 2048, {}, "lm-train", "", "model width: the size of every token's vector"},
+      {"context", "context", T::kInt, "N", "64", 2, 2048, {}, "lm-train", "", "tokens per sequence the model sees"},
+      {"batch", "batch", T::kInt, "N", "16", 1, 4096, {}, "lm-train", "", "sequences per optimizer step"},
+      {"steps", "steps", T::kInt, "N", "1000", 0, 100000000, {}, "lm-train", "", "optimizer steps (AdamW)"},
+      {"lr", "learningRate", T::kNumber, "R", "3e-3", 1e-6, 1, {}, "lm-train", "",
+       "peak learning rate; warm-up to it, then cosine decay to a tenth"},
+      {"warmup", "warmup", T::kInt, "N", "100", 0, 100000000, {}, "lm-train", "", "steps of linear learning-rate warm-up"},
+      {"validate-every", "validateEvery", T::kInt, "N", "100", 1, 100000000, {}, "lm-train", "",
+       "steps between two measures of the validation loss (the last tenth of the lines)"},
+      {"tokenizer", "tokenizer", T::kString, "FILE", nullptr, 0, 0, {}, "lm-train", "",
+       "a tokenizer file (embedlab bpe train); without it a byte-level BPE is trained on the input"},
+      {"vocab-size", "vocabularySize", T::kInt, "N", "1024", 261, 65536, {}, "lm-train", "",
+       "tokens of the BPE trained on the input when no --tokenizer is given"},
+      {"report-initial", "reportInitial", T::kFlag, "", nullptr, 0, 0, {}, "lm-train", "",
+       "print 'initial loss X grad-norm Y' of the parity batch (docs/transformer.md) before training"},
+      {"export-init", "exportInit", T::kString, "FILE", nullptr, 0, 0, {}, "lm-train", "",
+       "write the initial weights as safetensors before training"},
+      {"json", "json", T::kFlag, "", nullptr, 0, 0, {}, "lm-train", "",
+       "end with a one-line JSON summary on stdout (tokens/s, ms/step, losses) for scripts"},
+      {"prompt", "prompt", T::kString, "TEXT", "", 0, 0, {}, "lm-sample", "", "the text to continue"},
+      {"tokens", "tokens", T::kInt, "N", "20", 1, 100000, {}, "lm-sample", "", "how many tokens to generate"},
+      {"temperature", "temperature", T::kNumber, "T", "0.8", 0, 100, {}, "lm-sample", "",
+       "sharpens (< 1) or flattens (> 1) the distribution; 0 always takes the most likely token"},
+      {"top-k", "topK", T::kInt, "N", "40", 0, 1000000, {}, "lm-sample", "", "draw among the N most likely tokens, 0 = all"},
+      {"top-k", "topK", T::kInt, "N", "5", 1, 1000000, {}, "lm-fill", "", "candidates shown for each [MASK]"},
+      {"pair", "pair", T::kString, "TEXT", nullptr, 0, 0, {}, "lm-inputs", "",
+       "a second sentence (segment B): the input is [CLS] TEXT [SEP] PAIR [SEP]"},
       // ---- queries ----
       {"top", "topn", T::kInt, "N", "10", 0, 1e7, {}, "similar analogy", "mostSimilar analogy", "how many words"},
       {"restrict", "restrict", T::kInt, "N", "0", 0, 1e9, {}, "similar analogy", "mostSimilar analogy",
@@ -112,6 +166,30 @@ const std::vector<VerbSpec>& verb_schema() {
       {"tokenize", "INPUT OUTPUT", 2, "write a corpus as train sees it (lowercased, punctuation stripped)",
        "Writes INPUT as train sees it: one line per input line, tokens lowercased, stripped of leading and\n"
        "trailing punctuation and separated by single spaces. Useful to feed other tools the same tokens."},
+      {"bpe train", "", 0, "learn a byte-pair tokenizer (GPT-2 style) from a text file",
+       "Learns a byte-level byte-pair encoding from a text file: GPT-2's pre-tokenizer cuts the text into\n"
+       "pieces, then the most frequent adjacent pair of tokens becomes a new token, again and again, until\n"
+       "the vocabulary has --vocab-size tokens. Writes an embedlab model file holding only the tokenizer."},
+      {"bpe encode", "[TEXT ...]", 0, "token ids (or pieces) of a text, by a trained tokenizer",
+       "Prints the token ids of TEXT (the arguments joined by spaces; standard input when there are none)."},
+      {"bpe decode", "ID [ID ...]", 1, "the text of token ids",
+       "Prints the text of the token ids, byte for byte as they encode it, then a newline."},
+      {"lm train", "", 0, "train a small transformer language model (next-word or masked-word)",
+       "Trains a small GPT-2-style transformer on a text file (one sentence per line): next-word prediction\n"
+       "(GPT) or masked-word prediction on sentence pairs (BERT), with AdamW, reporting the validation loss\n"
+       "on the last tenth of the lines beside a bigram baseline. Writes the model (tokenizer, settings and\n"
+       "weights). Ctrl-C stops it and writes nothing."},
+      {"lm sample", "", 0, "continue a prompt with a next-word language model",
+       "Generates tokens after --prompt with a next-word model, each drawn from the model's distribution\n"
+       "(sharpened by --temperature, cut to the --top-k most likely); the same --seed gives the same text."},
+      {"lm fill", "TEXT", 1, "the likeliest tokens for each [MASK] (masked-word model)",
+       "Shows, for each [MASK] in TEXT, the most likely tokens of a masked-word model with their probabilities."},
+      {"lm inputs", "TEXT", 1, "a text's input embedding: token, position, segment and their sum",
+       "Prints the input embedding of TEXT as the model's first layer sees it, token by token: its token\n"
+       "embedding, positional embedding, segment embedding and their sum (first numbers of each)."},
+      {"lm export", "", 0, "a language model's weights as safetensors (for PyTorch)",
+       "Writes the weights of a language model as a safetensors file, with docs/transformer.md's tensor\n"
+       "names; the README shows how to load them in PyTorch."},
   };
   return verbs;
 }
@@ -132,9 +210,20 @@ bool listed(const char* list, std::string_view name) {
   return std::find(items.begin(), items.end(), name) != items.end();
 }
 
+namespace {
+
+// A verb of two words ("bpe train") is listed in the schema as one ("bpe-train").
+std::string verb_key(std::string_view verb) {
+  std::string key(verb);
+  std::replace(key.begin(), key.end(), ' ', '-');
+  return key;
+}
+
+}  // namespace
+
 const VerbSpec* find_verb(std::string_view name) {
   for (const VerbSpec& verb : verb_schema()) {
-    if (name == verb.name) return &verb;
+    if (name == verb.name || verb_key(name) == verb_key(verb.name)) return &verb;
   }
   return nullptr;
 }
@@ -158,12 +247,14 @@ const OptionSpec& option_where(const char* OptionSpec::*list, std::string_view n
 
 }  // namespace
 
-std::vector<const OptionSpec*> verb_options(std::string_view verb) { return options_where(&OptionSpec::verbs, verb); }
+std::vector<const OptionSpec*> verb_options(std::string_view verb) {
+  return options_where(&OptionSpec::verbs, verb_key(verb));
+}
 std::vector<const OptionSpec*> method_options(std::string_view method) {
   return options_where(&OptionSpec::methods, method);
 }
 const OptionSpec& verb_option(std::string_view verb, std::string_view js) {
-  return option_where(&OptionSpec::verbs, verb, js);
+  return option_where(&OptionSpec::verbs, verb_key(verb), js);
 }
 const OptionSpec& method_option(std::string_view method, std::string_view js) {
   return option_where(&OptionSpec::methods, method, js);

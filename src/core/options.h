@@ -74,7 +74,7 @@ struct OptionSpec {
   double min;             // kInt, kNumber: the range
   double max;
   std::vector<OptionChoice> choices;  // kEnum
-  const char* verbs;      // CLI verbs that take it, space-separated ("train tokenize")
+  const char* verbs;      // CLI verbs that take it, space-separated, two words joined by - ("train lm-train")
   const char* methods;    // JS API methods that take it, space-separated ("train tokenize")
   const char* help;       // one line, without the default (help adds it)
   unsigned flags = 0;     // OptionFlags
@@ -94,7 +94,7 @@ constexpr double kNoLimit = 9007199254740991.0;
 
 const std::vector<OptionSpec>& option_schema();
 const std::vector<VerbSpec>& verb_schema();
-// The verb called `name`, or nullptr.
+// The verb called `name` ("bpe train", or as option lists spell it, "bpe-train"), or nullptr.
 const VerbSpec* find_verb(std::string_view name);
 // The options a CLI verb / a JS method takes, in schema order.
 std::vector<const OptionSpec*> verb_options(std::string_view verb);

@@ -18,13 +18,7 @@ std::string with_commas(long long value) {
   return value < 0 ? "-" + out : out;
 }
 
-namespace {
-
-constexpr char32_t kReplacement = 0xFFFD;
-
-// Decodes one code point at text[pos]; returns its length in bytes, or 0 when the bytes there are
-// not valid UTF-8 (then `cp` is undefined).
-std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& cp) {
   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
   const unsigned char b0 = byte(pos);
   if (b0 < 0x80) {
@@ -52,7 +46,7 @@ std::size_t decode(std::string_view text, std::size_t pos, char32_t& cp) {
   return length;
 }
 
-void encode(char32_t cp, std::string& out) {
+void append_utf8(char32_t cp, std::string& out) {
   if (cp < 0x80) {
     out += static_cast<char>(cp);
   } else if (cp < 0x800) {
@@ -69,6 +63,11 @@ void encode(char32_t cp, std::string& out) {
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
+
+namespace {
+
+constexpr char32_t kReplacement = 0xFFFD;
+
 
 char32_t to_lower(char32_t cp) {
   if (cp < 0x80) return (cp >= 'A' && cp <= 'Z') ? cp + 32 : cp;
@@ -124,12 +123,12 @@ std::string lowercase_word(std::string_view word) {
   out.reserve(word.size());
   char32_t cp;
   for (std::size_t pos = 0; pos < word.size();) {
-    const std::size_t n = decode(word, pos, cp);
+    const std::size_t n = decode_utf8(word, pos, cp);
     if (n == 0) {  // keep invalid bytes as they are
       out += word[pos++];
       continue;
     }
-    encode(to_lower(cp), out);
+    append_utf8(to_lower(cp), out);
     pos += n;
   }
   return out;
@@ -138,7 +137,7 @@ std::string lowercase_word(std::string_view word) {
 bool is_valid_utf8(std::string_view text) {
   char32_t cp;
   for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t n = decode(text, pos, cp);
+    const std::size_t n = decode_utf8(text, pos, cp);
     if (n == 0) return false;
     pos += n;
   }
@@ -182,7 +181,7 @@ void for_each_token(std::string_view line, const TokenizerOptions& options, std:
   };
   for (std::size_t pos = 0; pos < line.size();) {
     char32_t cp;
-    std::size_t n = decode(line, pos, cp);
+    std::size_t n = decode_utf8(line, pos, cp);
     if (n == 0) {
       if (options.invalid_utf8 == InvalidUtf8::kReject) {
         throw Error(at_line(source, line_number) + "invalid UTF-8 at byte " + std::to_string(line_offset + pos + 1) +
@@ -208,7 +207,7 @@ void for_each_token(std::string_view line, const TokenizerOptions& options, std:
     }
     if (options.lowercase) cp = to_lower(cp);
     const std::size_t begin = current.size();
-    encode(cp, current);
+    append_utf8(cp, current);
     if (current.size() > kMaxWordBytes) {
       throw Error(at_line(source, line_number) + "a word is longer than " +
                   with_commas(static_cast<long long>(kMaxWordBytes)) + " bytes, the limit of words (it starts " +
@@ -228,7 +227,7 @@ std::size_t append_escaped(std::string& out, std::string_view text, std::size_t 
   std::size_t characters = 0, pos = 0;
   while (pos < text.size() && characters < max_characters) {
     char32_t cp;
-    const std::size_t n = decode(text, pos, cp);
+    const std::size_t n = decode_utf8(text, pos, cp);
     if (n == 0 || ((cp < 0x20 || cp == 0x7F) && !(keep_line_breaks && cp == '\n'))) {
       static const char kHex[] = "0123456789ABCDEF";
       const auto byte = static_cast<unsigned char>(text[pos]);

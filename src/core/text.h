@@ -63,6 +63,12 @@ std::string_view skip_bom(std::string_view text);
 // Lowercases one word as the tokenizer does (no splitting, no punctuation stripping).
 std::string lowercase_word(std::string_view word);
 
+// Decodes the code point at text[pos] into `cp`; returns its length in bytes, or 0 when the bytes
+// there are not valid UTF-8 (an overlong, a surrogate, past U+10FFFF, cut short).
+std::size_t decode_utf8(std::string_view text, std::size_t pos, char32_t& cp);
+// Appends the UTF-8 bytes of code point `cp`.
+void append_utf8(char32_t cp, std::string& out);
+
 // True when `text` is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF).
 bool is_valid_utf8(std::string_view text);
 

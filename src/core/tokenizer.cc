@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/bpe.h"
 #include "core/error.h"
 
 namespace embedlab {
@@ -45,6 +46,11 @@ void check_words(const Vocabulary& vocabulary) {
 }
 
 }  // namespace
+
+const std::vector<TokenMerge>& Tokenizer::merges() const {
+  static const std::vector<TokenMerge> none;
+  return none;
+}
 
 WordTokenizer::WordTokenizer(const TokenizerOptions& options, Vocabulary vocabulary)
     : options_(options), vocabulary_(std::move(vocabulary)) {}
@@ -98,10 +104,13 @@ std::int32_t WordTokenizer::find(std::string_view word) const {
 }
 
 std::shared_ptr<const Tokenizer> make_tokenizer(const std::string& kind, const Settings& settings,
-                                                Vocabulary vocabulary) {
+                                                Vocabulary vocabulary, std::vector<TokenMerge> merges) {
+  if (kind == BpeTokenizer::kKind) return make_bpe_tokenizer(settings, vocabulary, std::move(merges));
   if (kind != WordTokenizer::kKind) {
-    throw Error("unknown tokenizer kind " + quote(kind) + " (this version knows: " + WordTokenizer::kKind + ")");
+    throw Error("unknown tokenizer kind " + quote(kind) + " (this version knows: " + WordTokenizer::kKind + ", " +
+                BpeTokenizer::kKind + ")");
   }
+  if (!merges.empty()) throw Error("a word tokenizer has no merges, but " + with_commas(static_cast<long long>(merges.size())) + " were given");
   TokenizerOptions options;
   const char* names[] = {"lowercase", "strip_punctuation", "invalid_utf8"};
   bool seen[3] = {false, false, false};

@@ -1,6 +1,8 @@
 // The one training loop: runs any Objective over a corpus for some epochs, on Hogwild threads or
 // inline on the caller's thread, in time slices (run_for) so callers (the CLI, a browser Worker)
-// stay responsive; owns the learning-rate schedule, progress, cancellation and errors.
+// stay responsive; owns the learning-rate schedule, progress, cancellation and errors. In step
+// mode it runs a StepObjective (a language model) instead: optimizer steps whose batch rows the
+// threads share, with the same slices, progress, cancellation and errors.
 #pragma once
 
 #include <atomic>
@@ -28,6 +30,12 @@ struct TrainProgress {
   double elapsed_ms = 0.0;
   bool finished = false;
   bool cancelled = false;
+  // Step mode only (words are tokens there, and average_loss the mean cross-entropy per prediction).
+  std::int64_t steps_done = 0;
+  std::int64_t steps_total = 0;
+  double validation_loss = -1.0;     // mean validation cross-entropy; negative until first measured
+  double validation_accuracy = 0.0;  // share of validation predictions whose most likely token was right
+  std::int64_t validation_step = 0;  // steps done when it was measured
 };
 
 struct LoopOptions {
@@ -35,6 +43,11 @@ struct LoopOptions {
   int threads = 1;               // 1 = the deterministic inline path (run_for trains on the caller's thread)
   std::uint64_t seed = 1;        // thread t's generator is seeded with seed + t
   double learning_rate = 0.025;  // starting rate; decays linearly to 1e-4 of it over the run
+};
+
+struct StepLoopOptions {
+  int threads = 1;                    // 1 = inline on the caller's thread; same result for the same seed
+  std::int64_t validation_every = 100;  // steps between validation losses (also after the last step)
 };
 
 class TrainingLoop {
@@ -46,6 +59,9 @@ class TrainingLoop {
   // Keeps references to `corpus` and `objective`, which must outlive the loop. Throws Error on an
   // empty corpus or unusable options.
   TrainingLoop(const Corpus& corpus, Objective& objective, const LoopOptions& options);
+  // Step mode: `objective` must outlive the loop. A slice or a cancel waits for at most one batch
+  // row (one sequence's forward and backward pass) per thread.
+  TrainingLoop(StepObjective& objective, const StepLoopOptions& options);
   // Cancels and joins the threads.
   ~TrainingLoop();
   TrainingLoop(const TrainingLoop&) = delete;
@@ -60,7 +76,8 @@ class TrainingLoop {
   bool finished() const;
   // A snapshot of progress; resets the interval over which average_loss is measured.
   TrainProgress progress();
-  // Work done so far over all threads (published every kWorkPerCheck units); thread-safe.
+  // Work done so far over all threads (published every kWorkPerCheck units; in step mode, batch
+  // and validation rows done); thread-safe.
   std::int64_t work_done() const { return work_done_.load(std::memory_order_relaxed); }
 
  private:
@@ -71,11 +88,17 @@ class TrainingLoop {
   void flush(Worker& worker);
   void thread_main(int thread_id);
   void mark_done();
+  struct StepMode;
+  void step_thread_main(int thread_id);
+  void run_steps_inline(double budget_ms);
+  void finish_step(StepMode& mode);
+  void publish_validation(StepMode& mode);
 
-  const Corpus& corpus_;
-  Objective& objective_;
+  const Corpus* corpus_ = nullptr;      // word2vec mode
+  Objective* objective_ = nullptr;
+  std::unique_ptr<StepMode> step_mode_;  // step mode
   LoopOptions options_;
-  std::int64_t words_per_epoch_;
+  std::int64_t words_per_epoch_ = 1;
 
   std::atomic<std::int64_t> words_done_{0};
   std::atomic<std::int64_t> work_done_{0};

@@ -100,11 +100,15 @@ function clock(seconds) {
   return s >= 3600 ? `${Math.floor(s / 3600)}:${mm}:${ss}` : `${Math.floor(s / 60)}:${ss}`;
 }
 
-function progressBar(p, epochs) {
+// A progress bar 30 characters wide: "=====>    ".
+function progressBar(fraction) {
   const width = 30;
-  const filled = Math.min(width, Math.floor(p.fraction * width));
-  const bar = '='.repeat(filled) + (filled < width ? '>' + ' '.repeat(width - filled - 1) : '');
-  return `[${bar}] ${(100 * p.fraction).toFixed(1).padStart(5)}%  epoch ${p.epoch}/${epochs}  ${rate(p.wordsPerSecond)} words/s` +
+  const filled = Math.min(width, Math.floor(fraction * width));
+  return '='.repeat(filled) + (filled < width ? '>' + ' '.repeat(width - filled - 1) : '');
+}
+
+function trainingLine(p, epochs) {
+  return `[${progressBar(p.fraction)}] ${(100 * p.fraction).toFixed(1).padStart(5)}%  epoch ${p.epoch}/${epochs}  ${rate(p.wordsPerSecond)} words/s` +
     `  loss ${p.averageLoss.toFixed(4)}  lr ${p.learningRate.toFixed(5)}  ETA ${clock(p.etaSeconds)}`;
 }
 
@@ -132,7 +136,7 @@ async function train(el, { input, output, binary, precision, quiet, ...options }
             `words (min-count ${options.minCount}); kernels: ${el.isa}\n`);
           reported = true;
         }
-        const line = progressBar(p, options.epochs);
+        const line = trainingLine(p, options.epochs);
         if (tty) {
           process.stderr.write(`\r${line}`);
         } else if (Math.floor(p.fraction * 10) !== lastDecile || p.finished) {
@@ -154,6 +158,130 @@ async function train(el, { input, output, binary, precision, quiet, ...options }
     }
   } finally {
     model.dispose();
+  }
+}
+
+// The progress of bpe train, as the native CLI prints it.
+function bpeProgressLine(p) {
+  const fraction = p.mergesTotal > 0 ? p.mergesDone / p.mergesTotal : 1;
+  return `[${progressBar(fraction)}] ${(100 * fraction).toFixed(1).padStart(5)}%  ${count(p.mergesDone)} / ${count(p.mergesTotal)} merges`;
+}
+
+// Runs `use` on a wasm object, then frees it.
+function using(handle, use) {
+  try {
+    return use(handle);
+  } finally {
+    handle.delete();
+  }
+}
+
+// The verbs of byte-pair tokenizers (src/core/bpe.h), on the raw module.
+const BPE = {
+  'bpe train'(raw, args, { input, output, vocabularySize, quiet }) {
+    checkOutput(output, [input]);
+    const text = readText(input);
+    using(raw.BpeTrainer.create(text, vocabularySize), (trainer) => {
+      let p = trainer.progress();
+      if (!quiet) {
+        process.stderr.write(`read ${input}: ${count(p.pieces)} pieces, ${count(p.distinctPieces)} distinct; ` +
+          `learning ${count(p.mergesTotal)} merges\n`);
+      }
+      const tty = process.stderr.isTTY;
+      const step = Math.max(1, Math.floor(p.mergesTotal / 100));
+      let lastDecile = -1;
+      for (let done = p.mergesTotal === 0; !done;) {
+        done = trainer.run(step);
+        p = trainer.progress();
+        if (quiet) continue;
+        const decile = p.mergesTotal > 0 ? Math.floor((10 * p.mergesDone) / p.mergesTotal) : 10;
+        if (tty) {
+          process.stderr.write(`\r${bpeProgressLine(p)}`);
+        } else if (decile !== lastDecile || done) {
+          lastDecile = decile;
+          process.stderr.write(`${bpeProgressLine(p)}\n`);
+        }
+      }
+      if (!quiet && tty) process.stderr.write('\n');
+      using(trainer.tokenizer(), (tokenizer) => {
+        writeFile(output, tokenizer.save());
+        if (!quiet) {
+          process.stderr.write(`trained ${count(tokenizer.size())} tokens (${count(p.mergesTotal)} merges) in ` +
+            `${(p.elapsedMs / 1000).toFixed(2)} s; wrote ${output}\n`);
+        }
+      });
+    });
+  },
+  'bpe encode'(raw, args, o) {
+    const text = args.length > 0 ? args.join(' ') : fs.readFileSync(0);
+    using(raw.Tokenizer.load(readFile(o.tokenizer), o.tokenizer), (tokenizer) => {
+      const ids = tokenizer.encode(text, o.allowSpecial, o.merges ?? -1);
+      if (o.ids || !o.pieces) process.stdout.write(`${ids.join(' ')}\n`);
+      if (o.pieces) process.stdout.write(`${tokenizer.pieces(ids).join(' ')}\n`);
+    });
+  },
+  'bpe decode'(raw, args, o) {
+    using(raw.Tokenizer.load(readFile(o.tokenizer), o.tokenizer), (tokenizer) => {
+      process.stdout.write(Buffer.concat([tokenizer.decode(args), Buffer.from('\n')]));
+    });
+  },
+};
+
+// The lm verbs: the core runs them and says what to print (src/core/language_model_command.h),
+// exactly as in the native CLI; this reads and writes the files and prints.
+async function languageModel(raw, argv, verb, options) {
+  const training = verb === 'lm train';
+  if (training) checkOutput(options.output, options.input ? [options.input] : []);
+  const read = (file) => {
+    try {
+      return readFile(file);
+    } catch (error) {
+      return error.message;
+    }
+  };
+  const command = raw.LanguageModelCommand.create(argv, read);
+  const tty = process.stderr.isTTY;
+  let open = false; // a progress line redrawn in place
+  let lastDecile = -1;
+  let interrupted = false;
+  const interrupt = () => { interrupted = true; };
+  if (training) process.once('SIGINT', interrupt); // a second Ctrl-C kills, as in the native CLI
+  // Threads train while this (the module's main thread) waits between short calls: never block it.
+  const threaded = training && options.threads > 1;
+  try {
+    for (let done = false; !done;) {
+      done = command.runFor(threaded ? 0 : 100);
+      if (interrupted) {
+        command.cancel();
+        break;
+      }
+      if (done) command.outputs().forEach(({ path: file, bytes }) => writeFile(file, bytes));
+      for (const { kind, bytes, fraction, finished } of command.takeEvents()) {
+        if (kind === 'status') {
+          if (tty) {
+            process.stderr.write(`\r${Buffer.from(bytes)}`);
+            open = true;
+          } else if (Math.floor(fraction * 10) !== lastDecile || finished) {
+            lastDecile = Math.floor(fraction * 10);
+            process.stderr.write(`${Buffer.from(bytes)}\n`);
+          }
+          continue;
+        }
+        if (open) process.stderr.write('\n');
+        open = false;
+        (kind === 'stdout' ? process.stdout : process.stderr).write(Buffer.from(bytes));
+      }
+      if (!done) await new Promise((resolve) => (threaded ? setTimeout(resolve, 50) : setImmediate(resolve)));
+    }
+    if (open) process.stderr.write('\n');
+    if (command.cancelled()) {
+      const error = new Error('training was cancelled');
+      error.name = 'AbortError';
+      throw error;
+    }
+  } finally {
+    process.off('SIGINT', interrupt);
+    command.delete();
   }
 }
 
@@ -213,13 +341,18 @@ const QUERIES = {
 
 async function run(argv) {
   const el = await init();
-  const command = rawModule(el).Library.parseCommandLine(argv);
+  const raw = rawModule(el);
+  const command = raw.Library.parseCommandLine(argv);
   if (command.action === 'print') {
     process[command.stream].write(command.text);
     return command.exitCode;
   }
   const { verb, arguments: args, options } = command;
-  if (verb === 'train') {
+  if (BPE[verb]) {
+    BPE[verb](raw, args, options);
+  } else if (verb.startsWith('lm ')) {
+    await languageModel(raw, argv, verb, options);
+  } else if (verb === 'train') {
     await train(el, options);
   } else if (verb === 'tokenize') {
     const { lowercase, stripPunctuation, invalidUtf8, controlCharacters } = options;

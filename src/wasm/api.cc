@@ -1,5 +1,6 @@
 #include "wasm/api.h"
 
+#include <algorithm>
 #include <sstream>
 
 #include "core/command_line.h"
@@ -7,6 +8,7 @@
 #include "core/evaluation.h"
 #include "core/formats.h"
 #include "core/kernels.h"
+#include "core/model.h"
 #include "core/options.h"
 #include "core/projection.h"
 #include "core/text.h"
@@ -142,6 +144,71 @@ val TrainerHandle::progress() { return progress_to_js(trainer_->progress()); }
 
 ModelHandle* TrainerHandle::model() const { return new ModelHandle(trainer_->embeddings()); }
 
+// ---- tokenizers ----------------------------------------------------------------------------------
+
+namespace {
+
+// A count from JS: NaN and negatives are 0, huge values capped (a cast would be undefined).
+std::size_t count_from_js(double value) { return value >= 1 ? static_cast<std::size_t>(std::min(value, 1e12)) : 0; }
+
+std::string text_or_bytes(const val& text) {
+  return text.isString() ? text.as<std::string>() : bytes_to_string(text);
+}
+
+}  // namespace
+
+TokenizerHandle* TokenizerHandle::load(val bytes, std::string name) {
+  std::istringstream in(bytes_to_string(bytes));
+  return new TokenizerHandle(Model::load(in, name).shared_tokenizer());
+}
+
+TokenizerHandle* TokenizerHandle::from_tiktoken(std::string ranks, std::string name) {
+  return new TokenizerHandle(bpe_from_tiktoken(ranks, name));
+}
+
+val TokenizerHandle::encode(val text, bool allow_special, double merges) const {
+  BpeEncodeOptions options;
+  options.allow_special = allow_special;
+  if (merges >= 0) options.merges = count_from_js(merges);
+  std::vector<std::int32_t> ids;
+  encode_with(*tokenizer_, text_or_bytes(text), options, ids);
+  return ids_to_array(ids);
+}
+
+val TokenizerHandle::decode(val ids) const { return string_to_bytes(tokenizer_->decode(ids_from_js(ids))); }
+
+val TokenizerHandle::pieces(val ids) const {
+  std::vector<std::string> pieces;
+  for (const std::int32_t id : ids_from_js(ids)) pieces.push_back(token_piece(*tokenizer_, id));
+  return strings_to_js(pieces);
+}
+
+val TokenizerHandle::save() const {
+  std::ostringstream out;
+  Model(Model::kTokenizer, tokenizer_).save(out);
+  return string_to_bytes(out.str());
+}
+
+BpeTrainerHandle* BpeTrainerHandle::create(val text, double vocabulary_size) {
+  BpeTrainOptions options;
+  options.vocabulary_size = count_from_js(vocabulary_size);
+  return new BpeTrainerHandle(std::make_unique<BpeTrainer>(text_or_bytes(text), options));
+}
+
+bool BpeTrainerHandle::run(double max_merges) { return trainer_->run(count_from_js(max_merges)); }
+
+val BpeTrainerHandle::progress() const {
+  const BpeTrainProgress p = trainer_->progress();
+  val out = val::object();
+  out.set("mergesDone", static_cast<double>(p.merges_done));
+  out.set("mergesTotal", static_cast<double>(p.merges_total));
+  out.set("pieces", static_cast<double>(p.pieces));
+  out.set("distinctPieces", static_cast<double>(p.distinct_pieces));
+  out.set("elapsedMs", p.elapsed_ms);
+  out.set("finished", p.finished);
+  return out;
+}
+
 // ---- the module --------------------------------------------------------------------------------
 
 std::string Library::active_isa() { return kernels::active_isa(); }
@@ -162,10 +229,50 @@ val Library::normalise_options(std::string method, val options) {
   return options_to_js(values, method_options(method));
 }
 
+namespace {
+std::string build_name() {
+  return std::string("WebAssembly ") + (Library::has_threads() ? "pthreads" : "single-threaded") +
+         ", kernels: " + kernels::active_isa();
+}
+}  // namespace
+
 val Library::parse_command_line(val args) {
-  const std::string build = std::string("WebAssembly ") + (has_threads() ? "pthreads" : "single-threaded") +
-                            ", kernels: " + kernels::active_isa();
-  return command_to_js(embedlab::parse_command_line(string_array(args, "arguments"), build));
+  return command_to_js(embedlab::parse_command_line(string_array(args, "arguments"), build_name()));
+}
+
+LanguageModelCommandHandle* LanguageModelCommandHandle::create(val args, val read) {
+  const CommandLine command = embedlab::parse_command_line(string_array(args, "arguments"), build_name());
+  const auto read_file = [read](const std::string& path) {
+    const val bytes = read(path);
+    if (bytes.isString()) throw Error(bytes.as<std::string>());
+    return bytes_to_string(bytes);
+  };
+  return new LanguageModelCommandHandle(std::make_unique<LanguageModelCommand>(command, read_file));
+}
+
+val LanguageModelCommandHandle::take_events() {
+  static const char* const kKinds[] = {"stdout", "stderr", "status"};
+  val events = val::array();
+  for (const LanguageModelCommand::Event& e : command_->take_events()) {
+    val event = val::object();
+    event.set("kind", std::string(kKinds[static_cast<int>(e.kind)]));
+    event.set("bytes", string_to_bytes(e.text));
+    event.set("fraction", e.fraction);
+    event.set("finished", e.finished);
+    events.call<void>("push", event);
+  }
+  return events;
+}
+
+val LanguageModelCommandHandle::outputs() const {
+  val files = val::array();
+  for (const auto& [path, bytes] : command_->outputs()) {
+    val file = val::object();
+    file.set("path", path);
+    file.set("bytes", string_to_bytes(bytes));
+    files.call<void>("push", file);
+  }
+  return files;
 }
 
 std::string Library::describe(val value) { return wasm::describe(value); }

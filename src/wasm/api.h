@@ -10,7 +10,9 @@
 #include <memory>
 #include <string>
 
+#include "core/bpe.h"
 #include "core/embeddings.h"
+#include "core/language_model_command.h"
 #include "core/trainer.h"
 #include "core/corpus.h"
 
@@ -75,6 +77,63 @@ class TrainerHandle {
 
  private:
   std::unique_ptr<Trainer> trainer_;
+};
+
+// A tokenizer (any kind; byte-pair ones trained by BpeTrainerHandle or loaded from GPT-2's ranks).
+class TokenizerHandle {
+ public:
+  explicit TokenizerHandle(std::shared_ptr<const Tokenizer> tokenizer) : tokenizer_(std::move(tokenizer)) {}
+  // The tokenizer of a model file (Uint8Array); `name` names it in errors.
+  static TokenizerHandle* load(val bytes, std::string name);
+  // GPT-2's ranks as js-tiktoken ships them (`bpe_ranks` of js-tiktoken/ranks/gpt2).
+  static TokenizerHandle* from_tiktoken(std::string ranks, std::string name);
+  std::string kind() const { return tokenizer_->kind(); }
+  std::size_t size() const { return tokenizer_->vocabulary().size(); }
+  // The ids (Int32Array) of `text` (a string or a Uint8Array); `merges` < 0 applies them all.
+  val encode(val text, bool allow_special, double merges) const;
+  // The bytes (Uint8Array) of token ids (an array or Int32Array).
+  val decode(val ids) const;
+  // How the tokens of `ids` read (an array of strings).
+  val pieces(val ids) const;
+  // A tokenizer model file (Uint8Array).
+  val save() const;
+
+ private:
+  std::shared_ptr<const Tokenizer> tokenizer_;
+};
+
+// Byte-pair training over a text, driven in steps from JS.
+class BpeTrainerHandle {
+ public:
+  explicit BpeTrainerHandle(std::unique_ptr<BpeTrainer> trainer) : trainer_(std::move(trainer)) {}
+  static BpeTrainerHandle* create(val text, double vocabulary_size);
+  bool run(double max_merges);
+  // { mergesDone, mergesTotal, pieces, distinctPieces, elapsedMs, finished }
+  val progress() const;
+  TokenizerHandle* tokenizer() const { return new TokenizerHandle(trainer_->tokenizer()); }
+
+ private:
+  std::unique_ptr<BpeTrainer> trainer_;
+};
+
+// One `lm` verb of the Node CLI, run by the core exactly as the native CLI runs it
+// (core/language_model_command.h), driven in slices from JS.
+class LanguageModelCommandHandle {
+ public:
+  explicit LanguageModelCommandHandle(std::unique_ptr<LanguageModelCommand> command) : command_(std::move(command)) {}
+  // `args`: the command line (after the program name) of an lm verb; `read(path)` returns a
+  // file's bytes (Uint8Array), or a string: the message of why it cannot.
+  static LanguageModelCommandHandle* create(val args, val read);
+  bool run_for(double budget_ms) { return command_->run_for(budget_ms); }
+  void cancel() { command_->cancel(); }
+  bool cancelled() const { return command_->cancelled(); }
+  // [{kind: 'stdout' | 'stderr' | 'status', bytes: Uint8Array, fraction, finished}], since the last call.
+  val take_events();
+  // [{path, bytes: Uint8Array}]: the files to write once finished.
+  val outputs() const;
+
+ private:
+  std::unique_ptr<LanguageModelCommand> command_;
 };
 
 // Functions of the module as a whole (static members, so they are checked like every method).

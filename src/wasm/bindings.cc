@@ -48,4 +48,25 @@ EMSCRIPTEN_BINDINGS(embedlab) {
       .function("cancel", checked<&TrainerHandle::cancel>)
       .function("progress", checked<&TrainerHandle::progress>)
       .function("model", checked<&TrainerHandle::model>, allow_raw_pointers());
+  class_<TokenizerHandle>("Tokenizer")
+      .class_function("load", checked<&TokenizerHandle::load>, allow_raw_pointers())
+      .class_function("fromTiktoken", checked<&TokenizerHandle::from_tiktoken>, allow_raw_pointers())
+      .function("kind", checked<&TokenizerHandle::kind>)
+      .function("size", checked<&TokenizerHandle::size>)
+      .function("encode", checked<&TokenizerHandle::encode>)
+      .function("decode", checked<&TokenizerHandle::decode>)
+      .function("pieces", checked<&TokenizerHandle::pieces>)
+      .function("save", checked<&TokenizerHandle::save>);
+  class_<LanguageModelCommandHandle>("LanguageModelCommand")
+      .class_function("create", checked<&LanguageModelCommandHandle::create>, allow_raw_pointers())
+      .function("runFor", checked<&LanguageModelCommandHandle::run_for>)
+      .function("cancel", checked<&LanguageModelCommandHandle::cancel>)
+      .function("cancelled", checked<&LanguageModelCommandHandle::cancelled>)
+      .function("takeEvents", checked<&LanguageModelCommandHandle::take_events>)
+      .function("outputs", checked<&LanguageModelCommandHandle::outputs>);
+  class_<BpeTrainerHandle>("BpeTrainer")
+      .class_function("create", checked<&BpeTrainerHandle::create>, allow_raw_pointers())
+      .function("run", checked<&BpeTrainerHandle::run>)
+      .function("progress", checked<&BpeTrainerHandle::progress>)
+      .function("tokenizer", checked<&BpeTrainerHandle::tokenizer>, allow_raw_pointers());
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/bpe.h"
 #include "core/error.h"
 
 namespace embedlab::wasm {
@@ -50,6 +51,25 @@ std::vector<float> array_to_floats(const val& array) {
   std::vector<float> values(n);
   if (n > 0) val(emscripten::typed_memory_view(n, values.data())).call<void>("set", array);
   return values;
+}
+
+val ids_to_array(const std::vector<std::int32_t>& ids) {
+  return val(emscripten::typed_memory_view(ids.size(), ids.data())).call<val>("slice");
+}
+
+std::vector<std::int32_t> ids_from_js(const val& ids) {
+  if (!ids.isArray() && !ids.instanceof(val::global("Int32Array"))) {
+    throw Error("token ids must be an array or an Int32Array, got " + describe(ids));
+  }
+  const auto n = ids["length"].as<std::size_t>();
+  std::vector<std::string> texts(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const val item = ids[i];
+    const bool whole = item.isNumber() && val::global("Number").call<bool>("isSafeInteger", item);
+    if (!whole && !item.isString()) throw Error("token id " + std::to_string(i + 1) + " must be a whole number, got " + describe(item));
+    texts[i] = whole ? val::global("String").new_(item).call<std::string>("toString") : item.as<std::string>();
+  }
+  return parse_token_ids(texts);
 }
 
 std::vector<std::string> string_array(const val& array, const std::string& what) {

@@ -6,6 +6,7 @@
 #include <emscripten/val.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,10 @@ val string_to_bytes(const std::string& bytes);
 // A Float32Array copy (a view into the heap would go stale when memory grows), and back.
 val floats_to_array(const float* data, std::size_t n);
 std::vector<float> array_to_floats(const val& array);
+// An Int32Array copy of token ids; token ids from an array (or Int32Array) of whole numbers, or of
+// strings of digits (as a command line gives them).
+val ids_to_array(const std::vector<std::int32_t>& ids);
+std::vector<std::int32_t> ids_from_js(const val& ids);
 // An array of strings; `what` names it in errors.
 std::vector<std::string> string_array(const val& array, const std::string& what);
 val strings_to_js(const std::vector<std::string>& strings);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -15,6 +16,8 @@
 
 #include "core/embeddings.h"
 #include "core/formats.h"
+#include "core/model.h"
+#include "core/safetensors.h"
 #include "core/random.h"
 #include "test_support.h"
 
@@ -385,6 +388,37 @@ TEST_F(Cli, TokenizeWritesTheTokensTrainingSees) {
   EXPECT_FALSE(fs::exists(dir_ / "never.tok"));
 }
 
+TEST_F(Cli, BpeTrainsATokenizerThatEncodesAndDecodes) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(400, 7));
+  const fs::path tok = dir_ / "tok.model";
+  const CliResult trained = run_cli("bpe train --input " + quoted(corpus) + " --output " + quoted(tok) + " --vocab-size 300");
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_TRUE(contains(trained.output, "learning 39 merges")) << trained.output;
+  EXPECT_TRUE(contains(trained.output, "trained 300 tokens (39 merges) in ")) << trained.output;
+  ASSERT_TRUE(fs::exists(tok));
+
+  const CliResult encoded = run_cli("bpe encode --tokenizer " + quoted(tok) + " 'the king' 'and the queen'");
+  ASSERT_EQ(encoded.exit_code, 0) << encoded.output;
+  std::string ids = encoded.output.substr(0, encoded.output.size() - 1);
+  EXPECT_LT(std::count(ids.begin(), ids.end(), ' ') + 1, 22) << "fewer tokens than bytes: " << ids;
+  const CliResult decoded = run_cli("bpe decode --tokenizer " + quoted(tok) + " " + ids);
+  ASSERT_EQ(decoded.exit_code, 0) << decoded.output;
+  EXPECT_EQ(decoded.output, "the king and the queen\n");
+  const CliResult pieces = run_cli("bpe encode --tokenizer " + quoted(tok) + " --pieces --merges 0 'a b'");
+  EXPECT_EQ(pieces.output, "a Ġ b\n");  // no merges: the bytes
+  const CliResult special = run_cli("bpe encode --tokenizer " + quoted(tok) + " --allow-special '[MASK]<|endoftext|>'");
+  EXPECT_EQ(special.output, "298 295\n");
+
+  expect_clean_error("bpe encode --tokenizer " + quoted(tok) + " --allow-special 'a [FOO]'", "unknown special token '[FOO]'");
+  expect_clean_error("bpe decode --tokenizer " + quoted(tok) + " 1 300", "token id 300 is outside the vocabulary (ids 0 to 299)");
+  expect_clean_error("bpe decode --tokenizer " + quoted(corpus) + " 1", "not an embedlab model");
+  expect_clean_error("bpe train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model") + " --vocab-size 5000",
+                     "the text supports at most");
+  expect_clean_error("bpe train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model") + " --vocab-size 99",
+                     "--vocab-size must be between 261 and 16,777,216, got 99");
+  EXPECT_FALSE(fs::exists(dir_ / "never.model"));
+}
+
 TEST_F(Cli, LongUserTextIsCutInMessages) {
   const fs::path vectors = write("family.vec", kFamilyVectors);
   const CliResult r = run_cli("similar " + quoted(vectors) + " " + std::string(5000, 'q'));
@@ -393,7 +427,8 @@ TEST_F(Cli, LongUserTextIsCutInMessages) {
 }
 
 TEST_F(Cli, HelpOnEveryVerbExitsZeroAndPrintsUsage) {
-  for (const char* verb : {"train", "similar", "analogy", "eval", "similarity", "doesnt-match", "convert", "tokenize"}) {
+  for (const char* verb : {"train", "similar", "analogy", "eval", "similarity", "doesnt-match", "convert", "tokenize",
+                           "bpe train", "bpe encode", "bpe decode"}) {
     for (const char* flag : {"--help", "-h"}) {
       const CliResult r = run_cli(std::string(verb) + " " + flag);
       EXPECT_EQ(r.exit_code, 0) << verb << " " << flag << ": " << r.output;
@@ -414,6 +449,109 @@ TEST_F(Cli, HelpOnEveryVerbExitsZeroAndPrintsUsage) {
   const CliResult version = run_cli("--version");
   EXPECT_EQ(version.exit_code, 0);
   EXPECT_EQ(version.output.rfind(std::string("embedlab ") + EMBEDLAB_VERSION + " (kernels: ", 0), 0u) << version.output;
+}
+
+}  // namespace
+}  // namespace embedlab
+
+// ---- language models ----------------------------------------------------------------------------
+
+namespace embedlab {
+namespace {
+
+// A tiny language model configuration: seconds of training, not minutes.
+const char* kTinyLanguageModel = " --vocab-size 300 --width 16 --heads 2 --context 16 --batch 4 --warmup 5 --seed 2";
+
+TEST_F(Cli, LmTrainWritesAModelThatSamplesShowsItsInputsAndExports) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(800, 1));
+  const fs::path model = dir_ / "lm.model";
+  const CliResult r = run_cli("lm train --input " + quoted(corpus) + " --output " + quoted(model) + kTinyLanguageModel +
+                              " --steps 30 --validate-every 10 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(contains(r.output, "trained a byte-level BPE of 300 tokens")) << r.output;
+  EXPECT_TRUE(contains(r.output, "step 30/30")) << r.output;
+  EXPECT_TRUE(contains(r.output, "trained 30 steps in")) << r.output;
+  EXPECT_TRUE(contains(r.output, "bigram baseline")) << r.output;
+  EXPECT_TRUE(contains(r.output, "{\"steps\":30,\"threads\":1,")) << r.output;
+  std::ifstream in(model, std::ios::binary);
+  const Model loaded = Model::load(in, "lm.model");
+  EXPECT_EQ(loaded.kind(), "transformer");
+  EXPECT_EQ(loaded.option("width"), "16");
+  EXPECT_EQ(loaded.option("steps"), "30");
+
+  const std::string sample = "lm sample --model " + quoted(model) + " --prompt 'the king' --tokens 6 --seed 4";
+  const CliResult first = run_cli(sample);
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_EQ(first.output.rfind("the king", 0), 0u) << first.output;
+  EXPECT_EQ(run_cli(sample).output, first.output) << "the same seed gives the same text";
+
+  const CliResult inputs = run_cli("lm inputs --model " + quoted(model) + " 'the king'");
+  ASSERT_EQ(inputs.exit_code, 0) << inputs.output;
+  EXPECT_TRUE(contains(inputs.output, "x width 16; positional learned")) << inputs.output;
+  for (const char* row : {"\n  token ", "\n  position ", "\n  segment ", "\n  sum "}) EXPECT_TRUE(contains(inputs.output, row));
+
+  const fs::path weights = dir_ / "w.safetensors";
+  ASSERT_EQ(run_cli("lm export --model " + quoted(model) + " --output " + quoted(weights)).exit_code, 0);
+  std::ifstream st(weights, std::ios::binary);
+  EXPECT_EQ(read_safetensors(st, "w.safetensors").tensors.size(), loaded.matrices().size());
+  EXPECT_EQ(run_cli("similar " + quoted(model) + " Ġthe --top 3").exit_code, 0) << "the token embeddings answer queries";
+  expect_clean_error("lm fill --model " + quoted(model) + " 'the [MASK]'", "needs a masked-word model");
+}
+
+TEST_F(Cli, LmMaskedModelsFillMasksAndShowSegments) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(800, 1));
+  const fs::path model = dir_ / "masked.model";
+  const CliResult r = run_cli("lm train --objective masked --positional rope --input " + quoted(corpus) + " --output " +
+                              quoted(model) + kTinyLanguageModel + " --steps 10 --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output, "") << "--quiet";
+  const CliResult fill = run_cli("lm fill --model " + quoted(model) + " 'the [MASK] was' --top-k 3");
+  ASSERT_EQ(fill.exit_code, 0) << fill.output;
+  EXPECT_TRUE(contains(fill.output, "[MASK] at token ")) << fill.output;
+  EXPECT_TRUE(contains(fill.output, ":\n  1  '")) << fill.output;
+  EXPECT_TRUE(contains(fill.output, "\n  3  '")) << fill.output;
+  const CliResult inputs = run_cli("lm inputs --model " + quoted(model) + " king --pair queen");
+  ASSERT_EQ(inputs.exit_code, 0) << inputs.output;
+  EXPECT_TRUE(contains(inputs.output, "'[CLS]'")) << inputs.output;
+  EXPECT_TRUE(contains(inputs.output, "segment B")) << inputs.output;
+  expect_clean_error("lm sample --model " + quoted(model), "needs a next-word model");
+  expect_clean_error("lm fill --model " + quoted(model) + " 'no mask here'", "no [MASK]");
+}
+
+TEST_F(Cli, LmTrainReportsTheInitialParityLossAndExportsTheInitialWeights) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(800, 1));
+  const fs::path init = dir_ / "init.safetensors";
+  const CliResult r = run_cli("lm train --input " + quoted(corpus) + " --output " + quoted(dir_ / "m.model") +
+                              kTinyLanguageModel + " --steps 0 --report-initial --export-init " + quoted(init) + " --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  double loss = 0, norm = 0;
+  ASSERT_EQ(std::sscanf(r.output.c_str(), "initial loss %lf grad-norm %lf", &loss, &norm), 2) << r.output;
+  EXPECT_NEAR(loss, std::log(300.0), 0.1) << "GPT-2's initialisation predicts nearly uniformly";
+  EXPECT_GT(norm, 0.0);
+  std::ifstream st(init, std::ios::binary);
+  EXPECT_EQ(read_safetensors(st, "init").tensors.size(), 28u);  // wte, wpe, ln_f x 2, 12 per layer
+}
+
+TEST_F(Cli, LmBadSizesAreErrorsNamingTheProblem) {
+  const fs::path corpus = write("corpus.txt", planted_corpus(300, 1));
+  const std::string base = "lm train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model");
+  const std::pair<const char*, const char*> cases[] = {
+      {" --width 0", "--width must be between"},
+      {" --heads 3 --width 16", "3 heads do not divide its width"},
+      {" --context 100000", "--context must be between"},
+      {" --layers 1000", "--layers must be between"},
+      {" --batch 0", "--batch must be between"},
+      {" --lr 5", "--lr must be between"},
+      {" --positional alibi", "--positional must be"},
+      {" --vocab-size 60000 --steps 1", "the text supports at most"},
+  };
+  for (const auto& [options, message] : cases) expect_clean_error(base + options, message);
+  const fs::path short_text = write("short.txt", planted_corpus(20, 1));
+  expect_clean_error("lm train --input " + quoted(short_text) + " --output x.model --context 2000 --vocab-size 270",
+                     "needs at least 2,001 tokens");
+  expect_clean_error("lm sample --model " + quoted(corpus), "");
+  expect_clean_error("lm train --input " + quoted(dir_ / "missing.txt") + " --output x.model", "cannot open");
+  EXPECT_FALSE(fs::exists(dir_ / "never.model"));
 }
 
 }  // namespace

@@ -97,6 +97,35 @@ TEST(CommandLine, ParsesVerbsArgumentsAndOptions) {
   EXPECT_EQ(parse({"convert", "a", "b", "--to", "projector"}).options.text("to"), "projector");
 }
 
+TEST(CommandLine, VerbsOfTwoWordsTakeTheirOwnOptions) {
+  const CommandLine train = parse({"bpe", "train", "--input", "c.txt", "--output", "tok.model"});
+  EXPECT_EQ(train.verb, "bpe train");
+  EXPECT_EQ(train.options.integer("vocabularySize"), 4000);
+  EXPECT_FALSE(train.options.flag("quiet"));
+  const CommandLine encode = parse({"bpe", "encode", "--tokenizer", "t", "--pieces", "--allow-special", "a", "b"});
+  EXPECT_EQ(encode.arguments, (std::vector<std::string>{"a", "b"}));
+  EXPECT_TRUE(encode.options.flag("pieces"));
+  EXPECT_FALSE(encode.options.flag("ids"));
+  EXPECT_TRUE(encode.options.flag("allowSpecial"));
+  EXPECT_FALSE(encode.options.has("merges"));  // all merges
+  EXPECT_EQ(parse({"bpe", "encode", "--tokenizer", "t", "--merges", "0"}).options.integer("merges"), 0);
+  EXPECT_EQ(parse({"bpe", "decode", "--tokenizer", "t", "1", "2"}).arguments, (std::vector<std::string>{"1", "2"}));
+  const CommandLine help = parse({"bpe", "--help"});
+  EXPECT_EQ(help.action, CommandLine::Action::kPrint);
+  EXPECT_EQ(help.text, main_help());
+  EXPECT_TRUE(Contains(parse({"bpe", "train", "--help"}).text, "usage: embedlab bpe train --input FILE --output FILE [options]"));
+
+  EXPECT_EQ(parse_error({"bpe"}), "'bpe' needs one of: train, encode, decode (see: embedlab --help)");
+  EXPECT_EQ(parse_error({"bpe", "split"}), "'bpe' needs one of: train, encode, decode, got 'split' (see: embedlab --help)");
+  EXPECT_EQ(parse_error({"bpe", "train", "--input", "c", "--output", "t", "--vocab-size", "260"}),
+            "--vocab-size must be between 261 and 16,777,216, got 260");
+  EXPECT_EQ(parse_error({"bpe", "train", "--input", "c", "--output", "t", "--dim", "3"}),
+            "unknown option '--dim' for 'bpe train' (see: embedlab bpe train --help)");
+  EXPECT_EQ(parse_error({"bpe", "encode", "x"}), "bpe encode needs --tokenizer (see: embedlab bpe encode --help)");
+  EXPECT_EQ(parse_error({"bpe", "decode", "--tokenizer", "t"}), "missing arguments; usage: embedlab bpe decode ID [ID ...] --tokenizer FILE");
+  EXPECT_EQ(parse_error({"bpe", "encode", "--tokenizer", "t", "--merges", "-1"}), "--merges must be between 0 and 16,777,216, got -1");
+}
+
 TEST(CommandLine, UsageErrorsNameTheCulprit) {
   EXPECT_EQ(parse_error({"quack"}), "unknown verb 'quack' (see: embedlab --help)");
   EXPECT_EQ(parse_error({"similar", "v.vec", "king", "--window", "3"}),

@@ -113,13 +113,14 @@ struct Bytes {
   }
 };
 
-// The smallest useful model: one word, one dimension, no options.
-Bytes tiny_model_bytes() {
+// The smallest useful model: one word, one dimension, no options (version 1 had no merges).
+Bytes tiny_model_bytes(std::uint32_t version = Model::kFormatVersion) {
   Bytes b;
-  b.raw("EMBEDLAB").u32(1).str("word2vec");
+  b.raw("EMBEDLAB").u32(version).str("word2vec");
   b.u32(0);  // options
   b.str("word").u32(3).str("lowercase").str("true").str("strip_punctuation").str("true").str("invalid_utf8").str("replace");
   b.u32(1).str("hello").u64(7);  // vocabulary
+  if (version >= 2) b.u32(0);    // merges
   b.u32(2);
   b.str("input").u64(1).u64(1).f32(0.25f);
   b.str("output").u64(1).u64(1).f32(-1.5f);
@@ -135,6 +136,13 @@ TEST(ModelFormat, BytesFollowTheDocumentedLayout) {
   EXPECT_EQ(loaded.matrix("input")(0, 0), 0.25f);
   EXPECT_EQ(loaded.matrix("output")(0, 0), -1.5f);
   EXPECT_EQ(loaded.vocabulary().count(0), 7);
+}
+
+TEST(ModelFormat, StillReadsVersion1Files) {
+  const Model loaded = load_bytes(tiny_model_bytes(1).out);
+  EXPECT_EQ(loaded.vocabulary().word(0), "hello");
+  EXPECT_EQ(loaded.matrix("output")(0, 0), -1.5f);
+  EXPECT_EQ(bytes_of(loaded), tiny_model_bytes().out);  // saved again as the current version
 }
 
 // ---- round trips ----------------------------------------------------------------------------------
@@ -227,7 +235,7 @@ TEST(Model, RefusesMatricesItsKindDoesNotHave) {
   model.add_matrix("input", Matrix(3, 4));
   EXPECT_TRUE(Contains(error_of([&] { model.add_matrix("input", Matrix(3, 4)); }), "'input' appears twice"));
   EXPECT_TRUE(ContainsAll(error_of([&] { model.add_matrix("output", Matrix(3, 5)); }), {"5 columns", "'input' has 4"}));
-  EXPECT_TRUE(Contains(error_of([&] { Model("lstm", word_tokenizer({"a"})); }), "unknown model kind 'lstm' (this version knows: word2vec, transformer)"));
+  EXPECT_TRUE(Contains(error_of([&] { Model("lstm", word_tokenizer({"a"})); }), "unknown model kind 'lstm' (this version knows: word2vec, tokenizer, transformer)"));
   EXPECT_TRUE(Contains(error_of([&] { Model(Model::kWord2Vec, word_tokenizer({"a"}), {{"dim", "1"}, {"dim", "2"}}); }),
                        "option 'dim' appears twice"));
 }
@@ -272,7 +280,8 @@ TEST(ModelFormat, RejectsAFileWithoutTheMagic) {
 }
 
 TEST(ModelFormat, RejectsAnUnsupportedVersion) {
-  EXPECT_TRUE(ContainsAll(load_error(patched(8, Bytes().u32(2).out)), {"format version 2 is not supported", "version 1"}));
+  EXPECT_TRUE(ContainsAll(load_error(patched(8, Bytes().u32(3).out)), {"format version 3 is not supported", "versions 1 to 2"}));
+  EXPECT_TRUE(ContainsAll(load_error(patched(8, Bytes().u32(0).out)), {"format version 0 is not supported"}));
 }
 
 TEST(ModelFormat, NamesTheSectionWhereATruncatedFileEnds) {

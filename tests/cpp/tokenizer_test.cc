@@ -106,7 +106,7 @@ TEST(WordTokenizer, RefusesUnknownKindsAndBadSettings) {
   const auto error_with = [&](const std::string& kind, const Settings& settings) {
     return error_of([&] { make_tokenizer(kind, settings, royal_words()); });
   };
-  EXPECT_TRUE(ContainsAll(error_with("bpe", good), {"unknown tokenizer kind 'bpe'", "word"}));
+  EXPECT_TRUE(ContainsAll(error_with("unigram", good), {"unknown tokenizer kind 'unigram'", "word", "bpe"}));
   Settings extra = good;
   extra.emplace_back("stemming", "true");
   EXPECT_TRUE(Contains(error_with("word", extra), "unknown word tokenizer setting 'stemming'"));

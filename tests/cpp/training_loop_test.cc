@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/optimizer.h"
 #include "core/word2vec.h"
 #include "test_support.h"
 
@@ -338,6 +339,188 @@ TEST(TrainingLoop, HeavySettingsCancelPromptlyOnTwoThreads) {
   // Each thread finishes the step it is in, and may have just started its sequence (10,000 tokens).
   EXPECT_LE(loop.work_done() - at_cancel, 2 * (TrainingLoop::kWorkPerCheck + HeavySkipGram::example_work() + 10000));
   expect_usable(heavy.model);
+}
+
+}  // namespace
+}  // namespace embedlab
+
+// ---- step mode ---------------------------------------------------------------------------------
+
+namespace embedlab {
+namespace {
+
+// A toy model trained in steps: least squares y = w·x + b with x drawn per step from the seed and
+// the step, through AdamW; row cost is one unit of work. It can throw on one step.
+class RegressionObjective final : public StepObjective {
+ public:
+  static constexpr int kDim = 8;
+  RegressionObjective(std::int64_t steps, int rows, std::int64_t fail_on_step = -1)
+      : steps_(steps), rows_(rows), fail_on_step_(fail_on_step), weights_(kDim, 0.0f), bias_(1, 0.0f) {
+    AdamWOptions o;
+    o.learning_rate = 0.05;
+    o.warmup = 2;
+    o.steps = steps;
+    adam_ = std::make_unique<AdamW>(o, std::vector<ParameterView>{{weights_.data(), kDim, true}, {bias_.data(), 1, false}});
+  }
+  std::int64_t steps() const override { return steps_; }
+  int batch_rows() const override { return rows_; }
+  std::int64_t row_tokens() const override { return 4; }
+  int validation_rows() const override { return 16; }
+  std::size_t parameter_size() const override { return adam_->size(); }
+  double learning_rate(std::int64_t step) const override { return learning_rate_at(adam_->options(), step); }
+  void prepare(int threads) override {
+    grads_.assign(static_cast<std::size_t>(threads), Gradients{std::vector<float>(kDim), std::vector<float>(1)});
+  }
+  void begin_step(std::int64_t step) override {
+    if (step == fail_on_step_) throw Error("step " + std::to_string(step) + " failed");
+    batch_ = draw(1000 + static_cast<std::uint64_t>(step), rows_);
+  }
+  RowLoss train_row(int thread, int row) override { return row_loss(batch_[static_cast<std::size_t>(row)], &grads_[thread]); }
+  double gradient_squares(int threads, std::size_t begin, std::size_t end) override {
+    Gradients& sum = grads_[0];
+    adam_->for_each_part(begin, end, [&](std::size_t p, std::size_t first, std::size_t count) {
+      for (std::size_t i = first; i < first + count; ++i) {
+        for (int t = 1; t < threads; ++t) sum[p][i] += grads_[t][p][i];
+        sum[p][i] /= static_cast<float>(rows_);
+      }
+    });
+    return squared_norm(*adam_, sum, begin, end);
+  }
+  void update(std::int64_t step, float scale, int threads, std::size_t begin, std::size_t end) override {
+    adam_->update(grads_[0], scale, step, begin, end);
+    adam_->for_each_part(begin, end, [&](std::size_t p, std::size_t first, std::size_t count) {
+      for (int t = 0; t < threads; ++t) std::fill_n(grads_[t][p].begin() + first, count, 0.0f);
+    });
+  }
+  RowLoss validation_row(int, int row) override {
+    if (validation_.empty()) validation_ = draw(7, validation_rows());
+    return row_loss(validation_[static_cast<std::size_t>(row)], nullptr);
+  }
+  const std::vector<float>& weights() const { return weights_; }
+
+ private:
+  using Example = std::vector<float>;  // kDim inputs, then the target
+  static std::vector<Example> draw(std::uint64_t seed, int rows) {
+    Rng rng(seed);
+    std::vector<Example> out(static_cast<std::size_t>(rows), Example(kDim + 1));
+    for (Example& e : out) {
+      float y = 0.5f;
+      for (int i = 0; i < kDim; ++i) y += (e[i] = rng.uniform() - 0.5f) * static_cast<float>(i % 3 - 1);
+      e[kDim] = y;
+    }
+    return out;
+  }
+  RowLoss row_loss(const Example& e, Gradients* grads) const {
+    float y = bias_[0];
+    for (int i = 0; i < kDim; ++i) y += weights_[i] * e[i];
+    const float error = y - e[kDim];
+    if (grads != nullptr) {
+      for (int i = 0; i < kDim; ++i) (*grads)[0][i] += error * e[i];
+      (*grads)[1][0] += error;
+    }
+    return {0.5 * error * error, 1};
+  }
+
+  std::int64_t steps_;
+  int rows_;
+  std::int64_t fail_on_step_;
+  std::vector<float> weights_, bias_;
+  std::unique_ptr<AdamW> adam_;
+  std::vector<Gradients> grads_;
+  std::vector<Example> batch_, validation_;
+};
+
+std::vector<float> train_steps(int threads, double slice_ms, std::vector<TrainProgress>* reports = nullptr) {
+  RegressionObjective objective(60, 10);
+  StepLoopOptions options;
+  options.threads = threads;
+  options.validation_every = 20;
+  TrainingLoop loop(objective, options);
+  while (!loop.run_for(slice_ms)) {
+    if (reports != nullptr) reports->push_back(loop.progress());
+  }
+  if (reports != nullptr) reports->push_back(loop.progress());
+  return objective.weights();
+}
+
+TEST(StepTraining, LearnsAndReportsStepsTokensLossRateAndValidationLoss) {
+  std::vector<TrainProgress> reports;
+  train_steps(1, 0.0, &reports);
+  ASSERT_GT(reports.size(), 60u) << "a zero budget still makes progress, one row at a time";
+  const TrainProgress& last = reports.back();
+  EXPECT_TRUE(last.finished);
+  EXPECT_FALSE(last.cancelled);
+  EXPECT_EQ(last.steps_done, 60);
+  EXPECT_EQ(last.steps_total, 60);
+  EXPECT_EQ(last.words_done, 60 * 10 * 4);
+  EXPECT_EQ(last.words_total, 60 * 10 * 4);
+  EXPECT_DOUBLE_EQ(last.learning_rate, 0.005) << "the rate of the last step: a tenth of the peak";
+  EXPECT_EQ(last.validation_step, 60);
+  double first_validation = -1.0;
+  for (const TrainProgress& p : reports) {
+    if (p.validation_loss >= 0.0 && first_validation < 0.0) {
+      first_validation = p.validation_loss;
+      EXPECT_EQ(p.validation_step, 20) << "validated every 20 steps";
+    }
+  }
+  ASSERT_GT(first_validation, 0.0);
+  EXPECT_LT(last.validation_loss, first_validation * 0.5) << "training lowers the validation loss";
+}
+
+TEST(StepTraining, SlicedTrainingEqualsOneGoBitForBit) {
+  const std::vector<float> one_go = train_steps(1, 1e9);
+  EXPECT_EQ(train_steps(1, 0.0), one_go);
+  EXPECT_EQ(train_steps(1, 0.01), one_go);
+  EXPECT_NE(one_go, std::vector<float>(RegressionObjective::kDim, 0.0f));
+}
+
+TEST(StepTraining, ThreadsShareEachBatchAndReachTheSameModel) {
+  const std::vector<float> one = train_steps(1, 1e9);
+  const std::vector<float> two = train_steps(2, 1.0);
+  EXPECT_EQ(train_steps(2, 1e9), two) << "two threads are reproducible too: each sums its fixed rows";
+  for (std::size_t i = 0; i < one.size(); ++i) EXPECT_NEAR(two[i], one[i], 1e-4) << i;
+  const std::vector<float> three = train_steps(3, 1e9);  // 10 rows do not split evenly
+  for (std::size_t i = 0; i < one.size(); ++i) EXPECT_NEAR(three[i], one[i], 1e-4) << i;
+}
+
+void expect_step_cancel_is_prompt(int threads) {
+  RegressionObjective objective(1000000000, 64);
+  StepLoopOptions options;
+  options.threads = threads;
+  TrainingLoop loop(objective, options);
+  const std::int64_t at_cancel = cancel_while_running(loop);
+  EXPECT_LE(loop.work_done() - at_cancel, threads) << "at most one more row per thread";
+  EXPECT_LT(loop.progress().steps_done, 1000000000);
+}
+
+TEST(StepTraining, CancelStopsAfterAtMostOneRowPerThread) {
+  expect_step_cancel_is_prompt(1);
+  expect_step_cancel_is_prompt(2);
+}
+
+TEST(StepTraining, AnErrorInAStepReachesTheCaller) {
+  for (int threads : {1, 2}) {
+    RegressionObjective objective(10, 4, 3);
+    StepLoopOptions options;
+    options.threads = threads;
+    TrainingLoop loop(objective, options);
+    const std::string message = error_of([&] {
+      while (!loop.run_for(1000.0)) {
+      }
+    });
+    EXPECT_EQ(message, "step 3 failed") << threads;
+    EXPECT_EQ(loop.progress().steps_done, 3) << threads;
+  }
+}
+
+TEST(StepTraining, RefusesUnusableOptions) {
+  RegressionObjective objective(10, 4);
+  StepLoopOptions options;
+  options.threads = 0;
+  EXPECT_TRUE(Contains(error_of([&] { TrainingLoop loop(objective, options); }), "threads must be at least 1"));
+  options.threads = 1;
+  options.validation_every = 0;
+  EXPECT_TRUE(Contains(error_of([&] { TrainingLoop loop(objective, options); }), "validation every"));
 }
 
 }  // namespace

@@ -65,9 +65,9 @@ function awkwardNumbers() {
   return lines.join('\n') + '\n';
 }
 
-function run(tool, args) {
+function run(tool, args, input) {
   const { command, prefix } = TOOLS[tool];
-  const r = spawnSync(command, [...prefix, ...args], { cwd: path.join(root, tool), env: ENV, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(command, [...prefix, ...args], { cwd: path.join(root, tool), env: ENV, encoding: 'utf8', timeout: 120_000, input });
   return { code: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -93,9 +93,9 @@ function sameText(native, node, what) {
 }
 
 // Runs `args` through both tools; stdout, stderr, exit code and the files listed must agree.
-function same(args, { files = [], code } = {}) {
-  const native = run('native', args);
-  const node = run('node', args);
+function same(args, { files = [], code, input } = {}) {
+  const native = run('native', args, input);
+  const node = run('node', args, input);
   const what = `embedlab ${args.join(' ').slice(0, 80)}`;
   assert.equal(node.code, native.code, `${what}: exit code (native stderr: ${native.stderr})`);
   if (code !== undefined) assert.equal(native.code, code, `${what}: exit code ${native.code}, stderr: ${native.stderr}`);
@@ -130,12 +130,16 @@ test('help, version and usage errors', () => {
   same(['help'], { code: 0 });
   assert.match(same([], { code: 2 }).stderr, /usage: embedlab VERB/);
   assert.match(same(['--version'], { code: 0 }).stdout, /^embedlab \d+\.\d+\.\d+ \(/);
-  const verbs = [...run('native', ['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*) {2,}/gm)].map((m) => m[1]);
-  assert.deepEqual(verbs, ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize']);
+  const verbs = [...run('native', ['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*(?: [a-z]+)?) {2,}/gm)].map((m) => m[1]);
+  assert.deepEqual(verbs, ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize',
+    'bpe train', 'bpe encode', 'bpe decode', 'lm train', 'lm sample', 'lm fill', 'lm inputs', 'lm export']);
   for (const verb of verbs) {
-    assert.match(same([verb, '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab ${verb}`));
-    assert.match(same([verb, '--bogus'], { code: 1 }).stderr, /^embedlab: error: unknown option '--bogus' for/);
+    assert.match(same([...verb.split(' '), '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab ${verb}`));
+    assert.match(same([...verb.split(' '), '--bogus'], { code: 1 }).stderr, /^embedlab: error: unknown option '--bogus' for/);
   }
+  same(['bpe'], { code: 1 });
+  same(['bpe', 'frobnicate'], { code: 1 });
+  same(['bpe', '--help'], { code: 0 });
   same(['train', '--bogus', '--help'], { code: 0 }); // help wins over bad arguments
   same(['frobnicate'], { code: 1 });
   same(['similar'], { code: 1 });
@@ -238,11 +242,102 @@ test('convert and tokenize write the same files', () => {
   same(['tokenize', 'nul.txt', 'never.tok'], { code: 1, files: ['never.tok'] });
 });
 
+test('bpe: train writes the same tokenizer file; encode and decode print alike', () => {
+  const args = ['bpe', 'train', '--input', 'corpus.txt', '--output', 'tok.model', '--vocab-size', '300'];
+  const native = run('native', args);
+  const node = run('node', args);
+  assert.equal(native.code, 0, native.stderr);
+  assert.equal(node.code, 0, node.stderr);
+  const timeless = (text) => text.replace(/ in \d+\.\d\d s;/, ' in T;');
+  assert.equal(timeless(node.stderr), timeless(native.stderr));
+  const lines = native.stderr.trimEnd().split('\n');
+  assert.match(lines[0], /^read corpus\.txt: [\d,]+ pieces, \d+ distinct; learning 39 merges$/);
+  assert.match(lines.at(-2), /^\[={30}\] 100\.0%  39 \/ 39 merges$/);
+  assert.equal(timeless(lines.at(-1)), 'trained 300 tokens (39 merges) in T; wrote tok.model');
+  assert.ok(fs.readFileSync(path.join(root, 'native', 'tok.model')).equals(fs.readFileSync(path.join(root, 'node', 'tok.model'))),
+    'the same tokenizer file');
+
+  const tok = ['--tokenizer', 'tok.model'];
+  assert.match(same(['bpe', 'encode', ...tok, 'the', 'king and queen'], { code: 0 }).stdout, /^\d+( \d+)*\n$/);
+  same(['bpe', 'encode', ...tok, '--pieces', 'the king\'s café 😀'], { code: 0 });
+  same(['bpe', 'encode', ...tok, '--pieces', '--ids', '--merges', '3', 'the crown'], { code: 0 });
+  same(['bpe', 'encode', ...tok, '--allow-special', '[CLS] the king [SEP] a [MASK] [SEP]'], { code: 0 });
+  same(['bpe', 'encode', ...tok], { code: 0, input: 'from standard input\n\nwith\tlines\n' });
+  assert.match(same(['bpe', 'encode', ...tok, '--allow-special', 'a [FOO] b'], { code: 1 }).stderr, /unknown special token '\[FOO\]'/);
+  same(['bpe', 'encode', ...tok, '--merges', '-1', 'x'], { code: 1 });
+  assert.equal(same(['bpe', 'decode', ...tok, '116', '104', '101', '32', '298', '299'], { code: 0 }).stdout,
+    'the [MASK][PAD]\n');
+  same(['bpe', 'decode', ...tok, '300'], { code: 1 });
+  same(['bpe', 'decode', ...tok, 'twelve'], { code: 1 });
+  same(['bpe', 'decode', ...tok], { code: 1 });
+  same(['bpe', 'encode', '--tokenizer', 'corpus.txt', 'x'], { code: 1 });
+  same(['bpe', 'encode', '--tokenizer', 'missing.model', 'x'], { code: 1 });
+  same(['bpe', 'encode', 'x'], { code: 1 });
+  same(['bpe', 'train', '--input', 'corpus.txt', '--output', 'never.model', '--vocab-size', '260'], { code: 1, files: ['never.model'] });
+  assert.match(same(['bpe', 'train', '--input', 'corpus.txt', '--output', 'never.model', '--vocab-size', '100000', '--quiet'],
+    { code: 1, files: ['never.model'] }).stderr, /the text supports at most [\d,]+ tokens/);
+  same(['bpe', 'train', '--input', 'missing.txt', '--output', 'never.model'], { code: 1, files: ['never.model'] });
+});
+
+// Language models: trained once natively (training runs the same core code in both; its floats
+// differ in the last bits between instruction sets), then every lm verb on the same model files.
+test('lm: train, sample, fill, inputs, export and their errors print alike', () => {
+  const tiny = ['--vocab-size', '300', '--width', '16', '--heads', '2', '--context', '16', '--batch', '4', '--warmup', '5'];
+  for (const [file, extra] of [['lm.model', []], ['bert.model', ['--objective', 'masked', '--positional', 'rope']]]) {
+    const r = run('native', ['lm', 'train', '--input', 'corpus.txt', '--output', file, ...tiny, ...extra, '--steps', '20', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    fs.copyFileSync(path.join(root, 'native', file), path.join(root, 'node', file));
+  }
+  const lm = ['--model', 'lm.model'];
+  const bert = ['--model', 'bert.model'];
+  same(['lm', 'sample', ...lm, '--prompt', 'the king', '--tokens', '8', '--temperature', '0'], { code: 0 });
+  same(['lm', 'inputs', ...lm, 'the crown'], { code: 0 });
+  same(['lm', 'fill', ...bert, 'the [MASK] of the [MASK]', '--top-k', '3'], { code: 0 });
+  same(['lm', 'inputs', ...bert, 'king', '--pair', 'queen'], { code: 0 });
+  same(['lm', 'export', ...lm, '--output', 'lm.safetensors'], { code: 0, files: ['lm.safetensors'] });
+  same(['similar', 'lm.model', 'e', '--top', '3'], { code: 0 });
+  same(['lm', 'sample', ...bert], { code: 1 });
+  same(['lm', 'fill', ...bert, 'no mask'], { code: 1 });
+  same(['lm', 'sample', '--model', 'planted.vec'], { code: 1 });
+  same(['lm', 'sample'], { code: 1 });
+  same(['lm', 'frobnicate'], { code: 1 });
+  same(['lm', '--help'], { code: 0 });
+  for (const verb of ['train', 'sample', 'fill', 'inputs', 'export']) {
+    assert.match(same(['lm', verb, '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab lm ${verb}`));
+  }
+  const train = ['lm', 'train', '--input', 'corpus.txt', '--output', 'never.model'];
+  for (const extra of [['--heads', '3', '--width', '16'], ['--width', '0'], ['--context', '9999'], ['--positional', 'alibi'],
+    ['--vocab-size', '60000'], ['--objective', 'gpt']]) {
+    same([...train, ...extra], { code: 1, files: ['never.model'] });
+  }
+  same(['lm', 'train', '--input', 'missing.txt', '--output', 'never.model'], { code: 1, files: ['never.model'] });
+
+  // Training itself: the same lines, numbers aside; the parity report agrees to 1e-4.
+  const args = [...train.slice(0, 4), '--output', 'trained.model', ...tiny, '--steps', '10', '--validate-every', '5'];
+  const [native, node] = [run('native', args), run('node', args)];
+  assert.equal(native.code, 0, native.stderr);
+  assert.equal(node.code, 0, node.stderr);
+  const shape = (text) => text.replace(/\d[\d.,]*[kM]? tokens\/s/g, 'R tokens/s').replace(/in [\d.]+ s/g, 'in T s')
+    .replace(/[\d.]+ ms\/step/g, 'M ms/step').replace(/ETA \S+/g, 'ETA E')
+    .replace(/  loss [\d.]+  /g, '  loss L  '); // the mean since the previous progress line: it depends on the slices
+  // The progress lines in between depend on timing (one per tenth of the run reached by a slice).
+  const ends = (text) => { const lines = shape(text).split('\n'); return [...lines.slice(0, 2), ...lines.slice(-3)].join('\n'); };
+  sameText(ends(native.stderr), ends(node.stderr), 'lm train stderr');
+  assert.match(native.stderr, /^\[[=> ]{30}\] 100\.0%  step 10\/10  [\d.]+[kM] tokens\/s  loss \d+\.\d{4}  val \d+\.\d{4}  lr /m);
+  assert.match(native.stderr, /trained 10 steps in .*bigram baseline .* wrote trained\.model\n$/);
+  const initial = (tool) => {
+    const r = run(tool, [...train.slice(0, 4), '--output', 'init.model', ...tiny, '--steps', '0', '--report-initial', '--quiet']);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout.match(/^initial loss (\S+) grad-norm (\S+)\n$/).slice(1).map(Number);
+  };
+  const [a, b] = [initial('native'), initial('node')];
+  assert.ok(Math.abs(a[0] - b[0]) < 1e-4 && Math.abs(a[1] - b[1]) < 1e-4, `${a} vs ${b}`);
+});
+
 // Starts a long training, sends Ctrl-C (SIGINT) after the first progress line, and resolves with
 // what the tool printed and its exit code.
-function interrupt(tool) {
+function interrupt(tool, args = ['train', '--input', 'big.txt', '--output', 'cancelled.vec', '--epochs', '1000', '--min-count', '1']) {
   const { command, prefix } = TOOLS[tool];
-  const args = ['train', '--input', 'big.txt', '--output', 'cancelled.vec', '--epochs', '1000', '--min-count', '1'];
   const child = spawn(command, [...prefix, ...args], { cwd: path.join(root, tool), env: ENV });
   let stdout = '';
   let stderr = '';
@@ -270,4 +365,19 @@ test('Ctrl-C cancels training the same way: one message, exit 130, nothing writt
     for (const file of ['cancelled.vec', 'cancelled.vec.tmp']) assert.ok(!fs.existsSync(path.join(root, tool, file)), `${tool} wrote ${file}`);
   }
   sameText(native.stderr.split('\n')[0], node.stderr.split('\n')[0], 'the read line');
+});
+
+test('Ctrl-C cancels language-model training alike: exit 130, nothing written', async () => {
+  const args = ['lm', 'train', '--input', 'big.txt', '--output', 'cancelled.model', '--vocab-size', '300', '--steps', '1000000'];
+  const [native, node] = await Promise.all([interrupt('native', args), interrupt('node', args)]);
+  for (const [tool, r] of [['native', native], ['node', node]]) {
+    assert.equal(r.code, 130, `${tool} exits 130 (got ${r.code}, signal ${r.signal}): ${r.stderr}`);
+    assert.equal(r.stdout, '');
+    const lines = r.stderr.trimEnd().split('\n');
+    assert.match(lines[0], /^trained a byte-level BPE of 300 tokens/);
+    assert.match(lines[1], /^read big\.txt: 20,000 lines/);
+    assert.equal(lines.at(-1), 'embedlab: error: training was cancelled');
+    assert.ok(lines.slice(2, -1).every((l) => l.startsWith('[')), `${tool}: only progress lines between:\n${r.stderr}`);
+    for (const file of ['cancelled.model', 'cancelled.model.tmp']) assert.ok(!fs.existsSync(path.join(root, tool, file)), `${tool} wrote ${file}`);
+  }
 });

@@ -279,7 +279,16 @@ test('every raw method is checked for errors, with no list of names', async () =
   corpus.finish();
   const trainer = raw.Trainer.create(corpus, { dim: 8, epochs: 1 });
   const loaded = raw.Model.load(new TextEncoder().encode('2 2\na 1 0\nb 0 1\n'), {});
-  const instances = { Corpus: corpus, Trainer: trainer, Model: loaded };
+  const bpeTrainer = raw.BpeTrainer.create(SMALL, 262);
+  const bytesOnly = raw.BpeTrainer.create(SMALL, 261); // no merges: trained as soon as made
+  const tokenizer = bytesOnly.tokenizer();
+  bytesOnly.delete();
+  const lmArgs = ['lm', 'train', '--input', 'small.txt', '--output', 'small.model', '--steps', '2', '--vocab-size', '262',
+    '--width', '8', '--heads', '2', '--context', '4', '--batch', '1'];
+  const lmCommand = raw.LanguageModelCommand.create(lmArgs, () => new TextEncoder().encode(SMALL));
+  const instances = {
+    Corpus: corpus, Trainer: trainer, Model: loaded, BpeTrainer: bpeTrainer, Tokenizer: tokenizer, LanguageModelCommand: lmCommand,
+  };
   // Every arity up to 6 with arguments of one kind each: some calls fail in Embind's conversions,
   // others reach C++ (a word, a count, an options object) and fail or succeed there.
   const garbage = [];
@@ -289,7 +298,7 @@ test('every raw method is checked for errors, with no list of names', async () =
   try {
     // The classes init() wraps, found as it finds them (a new class needs an instance above).
     const classes = Object.keys(raw).filter((k) => typeof Object.getOwnPropertyDescriptor(raw, k).value?.prototype?.isAliasOf === 'function');
-    assert.deepEqual(classes.sort(), ['Corpus', 'Library', 'Model', 'Trainer']);
+    assert.deepEqual(classes.sort(), ['BpeTrainer', 'Corpus', 'LanguageModelCommand', 'Library', 'Model', 'Tokenizer', 'Trainer']);
     for (const name of classes) {
       const cls = raw[name];
       const calls = [
@@ -315,6 +324,9 @@ test('every raw method is checked for errors, with no list of names', async () =
     trainer.delete();
     corpus.delete();
     loaded.delete();
+    bpeTrainer.delete();
+    tokenizer.delete();
+    lmCommand.delete();
   }
   assert.ok(checked > 500 && failed > 400, `${checked} calls, ${failed} errors`);
   await stillWorks();
