@@ -141,8 +141,8 @@ const reference = (command, script, extra = []) => ({
 });
 
 // embedlab's `lm train` (native or Node CLI): detected through --help, skipped with a note when the
-// build has none. It reads the harness's ids when it offers --input-ids (and --validation-ids)
-// FILE (whitespace-separated ids); otherwise it trains on the glosses text with its own BPE of the
+// build has none. It reads the harness's ids when it offers --ids (--input and --validation then
+// hold whitespace-separated ids); otherwise it trains on the glosses text with its own BPE of the
 // config's vocabulary size (at least 261), which measures the same model's speed but not on the
 // same tokens: its val loss and step 0 are left blank. It draws its batches at random, the
 // references in order, so val losses agree only as far as batch order does not matter.
@@ -155,10 +155,10 @@ function embedlab(command, prefix) {
     }
     return help;
   };
-  const sameIds = () => helpText().includes('--input-ids');
+  const sameIds = () => helpText().includes('--ids');
   const args = (cfg, data, threads, steps) => [...prefix, 'lm', 'train',
-    ...(sameIds() ? ['--input-ids', data.trainFile, '--vocab-size', cfg.vocab] : ['--input', glosses, '--vocab-size', Math.max(cfg.vocab, 261)]),
-    ...(helpText().includes('--validation-ids') ? ['--validation-ids', data.valFile] : []),
+    ...(sameIds() ? ['--input', data.trainFile, '--ids', '--validation', data.valFile, '--vocab-size', cfg.vocab]
+      : ['--input', glosses, '--vocab-size', Math.max(cfg.vocab, 261)]),
     '--output', path.join(outDir, 'embedlab-lm.model'), '--objective', cfg.objective, '--positional', cfg.positional,
     '--layers', cfg.layers, '--heads', cfg.heads, '--width', cfg.width, '--context', cfg.context, '--batch', cfg.batch,
     '--steps', steps, '--lr', cfg.lr, '--warmup', cfg.warmup, '--threads', threads, '--seed', cfg.seed, '--quiet'].map(String);

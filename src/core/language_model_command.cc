@@ -1,5 +1,6 @@
 #include "core/language_model_command.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
@@ -95,6 +96,44 @@ struct LanguageModelFile {
   }
 };
 
+// Token ids 0..vocabulary-1 separated by whitespace (the benchmark's shared data, --ids), as one
+// sentence; `source` names the file in errors.
+TokenSentences parse_ids(const std::string& text, int vocabulary, const std::string& source) {
+  std::vector<std::int32_t> ids;
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    const char c = text[i];
+    if (c == '\n') ++line;
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    long long id = 0;
+    while (end < text.size() && text[end] >= '0' && text[end] <= '9' && id < vocabulary) id = id * 10 + (text[end++] - '0');
+    const bool separated = end == text.size() || std::string(" \t\r\n").find(text[end]) != std::string::npos;
+    if (end == i || !separated || id >= vocabulary) {
+      const std::size_t word_end = std::min(text.find_first_of(" \t\r\n", i), text.size());
+      throw Error(at_line(source, line) + "expected a token id from 0 to " + std::to_string(vocabulary - 1) + ", got " +
+                  quote(std::string_view(text).substr(i, word_end - i)));
+    }
+    ids.push_back(static_cast<std::int32_t>(id));
+    i = end;
+  }
+  TokenSentences sentences;
+  sentences.add(ids);
+  return sentences;
+}
+
+// The tokenizer of an --ids model: the ids are its words ("0", "1", ...).
+std::shared_ptr<const Tokenizer> ids_tokenizer(int vocabulary) {
+  std::vector<std::string> words;
+  for (int id = 0; id < vocabulary; ++id) words.push_back(std::to_string(id));
+  TokenizerOptions options;
+  options.strip_punctuation = false;
+  return std::make_shared<WordTokenizer>(options, Vocabulary(std::move(words), std::vector<std::int64_t>(vocabulary, 0)));
+}
+
 // A token as the lm verbs print it: its text in quotes, control and invalid bytes escaped.
 std::string token_text(const LanguageModelFile& lm, std::int32_t id) { return quote(lm.text({id})); }
 
@@ -103,7 +142,7 @@ std::string token_text(const LanguageModelFile& lm, std::int32_t id) { return qu
 // lm train: the tokenizer (trained in slices when not given), then the training loop's slices.
 struct LanguageModelCommand::Training {
   OptionValues o;
-  std::string input, output, text;
+  std::string input, output, text, validation_text;
   bool quiet = false;
   std::unique_ptr<BpeTrainer> bpe;
   Clock::time_point bpe_start;
@@ -137,7 +176,11 @@ LanguageModelCommand::LanguageModelCommand(const CommandLine& command, const Rea
   t.options = language_model_options(t.o);
   t.threads = static_cast<int>(t.o.integer("threads"));
   t.text = read(t.input);
-  if (t.o.given("tokenizer")) {
+  if (t.o.given("validation")) t.validation_text = read(t.o.text("validation"));
+  if (t.o.flag("ids")) {
+    if (t.o.given("tokenizer")) throw Error("--ids and --tokenizer exclude each other: token ids need no tokenizer");
+    t.tokenizer = ids_tokenizer(static_cast<int>(t.o.integer("vocabularySize")));
+  } else if (t.o.given("tokenizer")) {
     const std::string& path = t.o.text("tokenizer");
     t.tokenizer = load_model(read(path), path).shared_tokenizer();
   } else {
@@ -192,7 +235,18 @@ bool LanguageModelCommand::run_for(double budget_ms) {
   if (!t.loop) {
     const int vocabulary = static_cast<int>(t.tokenizer->vocabulary().size());
     t.config = transformer_config(t.o, vocabulary);
-    t.data = split_sentences(encode_lines(t.text, *t.tokenizer));
+    const auto sentences = [&](const std::string& text, const std::string& source) {
+      return t.o.flag("ids") ? parse_ids(text, vocabulary, source) : encode_lines(text, *t.tokenizer);
+    };
+    if (t.o.given("validation")) {
+      t.data.train = sentences(t.text, t.input);
+      t.data.validation = sentences(t.validation_text, t.o.text("validation"));
+      t.validation_text.clear();
+    } else if (t.o.flag("ids")) {
+      throw Error("--ids needs --validation: a stream of ids has no lines to hold out");
+    } else {
+      t.data = split_sentences(sentences(t.text, t.input));
+    }
     t.text.clear();
     t.special = SpecialTokens::of(t.tokenizer->vocabulary());
     Settings settings = t.config.settings();

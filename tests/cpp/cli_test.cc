@@ -532,6 +532,38 @@ TEST_F(Cli, LmTrainReportsTheInitialParityLossAndExportsTheInitialWeights) {
   EXPECT_EQ(read_safetensors(st, "init").tensors.size(), 28u);  // wte, wpe, ln_f x 2, 12 per layer
 }
 
+// The benchmark's shared data: the same ids for every tool, so step 0 can be compared exactly. The
+// parity batch is row b = ids[b*context, (b+1)*context) (docs/transformer.md): changing an id past
+// the batch's last target leaves the initial loss as it was; changing one inside changes it.
+TEST_F(Cli, LmTrainOnTokenIdsUsesTheParityBatchOfTheIdsAndNamesABadId) {
+  std::string ids, later_changed, early_changed;
+  for (int i = 0; i < 400; ++i) ids += std::to_string((i * 37 + i / 7) % 50) + (i % 20 == 19 ? "\n" : " ");
+  const auto report = [&](const std::string& train) {
+    const fs::path file = write("train.ids", train);
+    const fs::path validation = write("val.ids", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20\n");
+    const CliResult r = run_cli("lm train --ids --input " + quoted(file) + " --validation " + quoted(validation) +
+                                " --vocab-size 50 --width 16 --heads 2 --context 8 --batch 4 --steps 0 --report-initial"
+                                " --quiet --output " + quoted(dir_ / "ids.model"));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return r.output;
+  };
+  const std::string base = report(ids);
+  EXPECT_EQ(base.rfind("initial loss ", 0), 0u) << base;
+  std::string changed = ids;
+  changed.replace(changed.rfind(' ') + 1, std::string::npos, "0\n");  // the last id: far past the batch
+  EXPECT_EQ(report(changed), base);
+  changed = ids;
+  changed[0] = changed[0] == '1' ? '2' : '1';  // the first input of row 0
+  EXPECT_NE(report(changed), base);
+
+  const fs::path bad = write("bad.ids", "1 2 3\n4 50 6\n");
+  expect_clean_error("lm train --ids --input " + quoted(bad) + " --validation " + quoted(bad) +
+                         " --vocab-size 50 --output " + quoted(dir_ / "never.model"),
+                     "bad.ids line 2: expected a token id from 0 to 49, got '50'");
+  expect_clean_error("lm train --ids --input " + quoted(bad) + " --vocab-size 50 --output " + quoted(dir_ / "never.model"),
+                     "--ids needs --validation");
+}
+
 TEST_F(Cli, LmBadSizesAreErrorsNamingTheProblem) {
   const fs::path corpus = write("corpus.txt", planted_corpus(300, 1));
   const std::string base = "lm train --input " + quoted(corpus) + " --output " + quoted(dir_ / "never.model");
