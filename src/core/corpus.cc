@@ -120,6 +120,13 @@ void CorpusBuilder::end_line() {
 }
 
 Corpus CorpusBuilder::finish() {
+  if (!seen_text_ && !pending_.empty()) {
+    // Text shorter than a byte-order mark that begins like one ("\xEF"): text after all.
+    seen_text_ = true;
+    const std::string start = std::move(pending_);
+    pending_.clear();
+    add_text(start);
+  }
   if (line_open_) {
     add_words(pending_);
     pending_.clear();
