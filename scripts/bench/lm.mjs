@@ -170,7 +170,7 @@ function embedlab(command, prefix) {
       const r = timed(command, [...args(cfg, data, threads, cfg.steps), '--json']);
       const j = lastJson(r.stdout);
       return {
-        ...r, tokensPerS: pick(j, 'tokens_per_s', 'tokensPerSecond'), msPerStep: pick(j, 'ms_per_step', 'msPerStep'),
+        ...r, tokensPerS: pick(j, 'tokens_per_second', 'tokens_per_s', 'tokensPerSecond'), msPerStep: pick(j, 'ms_per_step', 'msPerStep'),
         valLoss: sameIds() ? pick(j, 'val_loss', 'validationLoss', 'validation_loss') : null,
       };
     },
