@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace embedlab {
 namespace {
@@ -139,14 +140,6 @@ class Parser {
     return code;
   }
 
-  // `code` as 1 to 4 bytes of UTF-8. (The same as text.cc's encoder, which is not public here.)
-  static void append_utf8(std::string& out, unsigned code) {
-    static const unsigned kLead[] = {0x00, 0xC0, 0xE0, 0xF0};
-    const int extra = code < 0x80 ? 0 : code < 0x800 ? 1 : code < 0x10000 ? 2 : 3;  // continuation bytes
-    out += static_cast<char>(kLead[extra] | (code >> (6 * extra)));
-    for (int i = extra - 1; i >= 0; --i) out += static_cast<char>(0x80 | ((code >> (6 * i)) & 0x3F));
-  }
-
   std::string parse_string() {
     ++at_;  // the opening quote
     std::string out;
@@ -184,7 +177,7 @@ class Parser {
           } else if (code >= 0xD800 && code < 0xE000) {
             fail("an unpaired surrogate in a \\u escape");
           }
-          append_utf8(out, code);
+          append_utf8(static_cast<char32_t>(code), out);
           break;
         }
         default:
