@@ -1,0 +1,199 @@
+// Position: how a transformer knows where a token stands. Sinusoidal positions as a heatmap and as
+// the position-by-position similarity matrix; the learned positions' similarity matrix (live while
+// "Learning by prediction" trains, so the band along the diagonal can be watched appearing); RoPE's
+// relative-offset property; and the order demo: without positions, "dog bites man" and "man bites
+// dog" give the same outputs.
+import { el, html, showError } from '../dom.js';
+import { createHeatmap, similarityMatrix } from '../lm/heatmap.js';
+import { maxAbs, num, rowsOf } from '../lm/rows.js';
+import { visiblePiece } from '../lm/tokens.js';
+import { untrainedModels } from '../lm/untrained.js';
+
+const ORDER = ['the dog bites the man', 'the man bites the dog'];
+const KINDS = ['none', 'sinusoidal', 'learned', 'rope'];
+const SHOWN_POSITIONS = 32; // rows of the sinusoidal heatmap and size of the matrices
+
+const markup = () => html`
+  <div class="position-grid">
+    <figure class="plot">
+      <figcaption>Sinusoidal positions (row = position, column = dimension)</figcaption>
+      <div id="pos-sin"></div>
+    </figure>
+    <figure class="plot">
+      <figcaption>Sinusoidal: similarity of position i and j</figcaption>
+      <div id="pos-sin-sim"></div>
+    </figure>
+    <figure class="plot">
+      <figcaption id="pos-learned-caption">Learned positions: similarity of position i and j</figcaption>
+      <div id="pos-learned-sim"></div>
+    </figure>
+  </div>
+  <p class="readout" id="pos-readout" aria-live="polite"></p>
+  <h3 class="sub">RoPE: only the distance counts</h3>
+  <form class="lm-form" id="rope-form" autocomplete="off">
+    <label>Word 1 <input name="a" value="king" spellcheck="false"></label>
+    <label>Word 2 <input name="b" value="crown" spellcheck="false"></label>
+    <label>Distance <input name="gap" type="number" min="1" max="30" value="3"></label>
+    <label>Move both to position <input name="shift" type="range" min="0" max="30" value="0"></label>
+  </form>
+  <p class="error" id="rope-error" role="alert"></p>
+  <div id="rope-result" aria-live="polite"></div>
+  <h3 class="sub">Word order</h3>
+  <p class="hint">The same words in another order, through untrained masked-word models: the largest difference between the outputs for the same token.</p>
+  <p class="error" id="order-error" role="alert"></p>
+  <table class="num-table" id="order-table">
+    <thead><tr><th scope="col">positions</th><th scope="col">largest output difference</th><th scope="col">outputs</th></tr></thead>
+    <tbody></tbody>
+  </table>`;
+
+export default {
+  id: 'position',
+  title: 'Position',
+  place: 'transformer',
+  about: 'Attention treats its input as a bag of tokens, so word order must be added. Sinusoidal positions are fixed ' +
+    'waves; learned positions start random and, while training, neighbouring positions grow alike (the bright band along ' +
+    'the diagonal). RoPE rotates queries and keys, so a pair of words scores the same wherever it stands.',
+
+  markup,
+
+  mount(section, { store, $ }) {
+    const untrained = untrainedModels(store);
+    const readout = $('#pos-readout');
+    const sin = createHeatmap({ label: 'sinusoidal positional embeddings', onCursor: ({ row, col }) => say(`sinusoidal position ${row}, dimension ${col}: ${num(sinRows[row][col])}`) });
+    const sinSim = createHeatmap({ label: 'similarity of sinusoidal positions', onCursor: ({ row, col }) => say(`sinusoidal positions ${row} and ${col}: similarity ${num(sinMatrix[row * SHOWN_POSITIONS + col])}`) });
+    const learnedSim = createHeatmap({ label: 'similarity of learned positions', onCursor: ({ row, col }) => say(`learned positions ${row} and ${col}: similarity ${num(learnedMatrix[row * learnedCount + col])}`) });
+    $('#pos-sin').append(sin.canvas);
+    $('#pos-sin-sim').append(sinSim.canvas);
+    $('#pos-learned-sim').append(learnedSim.canvas);
+    let sinRows = [];
+    let sinMatrix = new Float32Array(0);
+    let learnedMatrix = new Float32Array(0);
+    let learnedCount = 0;
+    const say = (text) => { readout.textContent = text; };
+    const cell = () => (window.innerWidth > 700 ? 6 : 5);
+
+    function drawMatrix(map, matrix, n) {
+      map.draw({ rows: n, cols: n, cell: [cell(), cell()], scale: 1, value: (r, c) => matrix[r * n + c],
+        rowLabels: Array.from({ length: n }, (_, i) => String(i)), labelEvery: 8 });
+    }
+
+    async function drawSinusoidal() {
+      const lm = await untrained.get('sinusoidal');
+      const rows = rowsOf(lm.positionalEmbeddings(), lm.config.width).slice(0, SHOWN_POSITIONS);
+      sinRows = rows;
+      sin.draw({ rows: rows.length, cols: lm.config.width, cell: [cell(), cell()], scale: 1, value: (r, c) => rows[r][c],
+        rowLabels: rows.map((_, i) => String(i)), labelEvery: 8 });
+      sinMatrix = similarityMatrix(rows);
+      drawMatrix(sinSim, sinMatrix, rows.length);
+    }
+
+    function drawLearned(rows, caption) {
+      learnedCount = Math.min(SHOWN_POSITIONS, rows.length);
+      learnedMatrix = similarityMatrix(rows.slice(0, learnedCount));
+      drawMatrix(learnedSim, learnedMatrix, learnedCount);
+      $('#pos-learned-caption').textContent = caption;
+      $('#pos-learned-sim').dataset.band = String(bandStrength(learnedMatrix, learnedCount));
+    }
+
+    async function drawUntrainedLearned() {
+      const trained = store.get('lm');
+      if (trained?.lm.config.positional === 'learned') {
+        drawLearned(rowsOf(trained.lm.positionalEmbeddings(), trained.lm.config.width), 'Learned positions of the trained model: similarity of i and j');
+        return;
+      }
+      const lm = await untrained.get('learned');
+      drawLearned(rowsOf(lm.positionalEmbeddings(), lm.config.width), 'Learned positions, untrained (random): similarity of i and j');
+    }
+
+    async function orderDemo() {
+      const body = $('#order-table tbody');
+      showError($('#order-error'), null);
+      try {
+        const rows = [];
+        for (const kind of KINDS) {
+          const lm = await untrained.get(kind);
+          const [one, two] = ORDER.map((s) => ({ out: lm.outputs(s), tokens: lm.inputs(s).tokens }));
+          const width = lm.config.width;
+          const a = rowsOf(one.out, width);
+          const b = rowsOf(two.out, width);
+          let diff = 0;
+          one.tokens.forEach((t, i) => {
+            const j = two.tokens.findIndex((u) => u.id === t.id);
+            for (let k = 0; k < width; k++) diff = Math.max(diff, Math.abs(a[i][k] - b[j][k]));
+          });
+          rows.push(el('tr', { 'data-kind': kind, 'data-diff': String(diff) }, el('td', { text: kind === 'rope' ? 'RoPE' : kind }),
+            el('td', { class: 'value', text: diff.toExponential(2) }),
+            el('td', { text: diff < 1e-4 ? 'the same: order is invisible' : 'different: order matters' })));
+        }
+        body.replaceChildren(...rows);
+        $('#order-table').setAttribute('aria-label', `outputs for "${ORDER[0]}" and "${ORDER[1]}"`);
+      } catch (e) {
+        showError($('#order-error'), e);
+      }
+    }
+
+    async function rope() {
+      const f = $('#rope-form').elements;
+      const errorBox = $('#rope-error');
+      showError(errorBox, null);
+      try {
+        const engine = store.get('engine');
+        const lm = await untrained.get('rope');
+        const gap = Number(f.gap.value);
+        const shift = Number(f.shift.value);
+        const result = engine.ropeDemo(lm, { a: f.a.value, b: f.b.value, gap, shift });
+        renderRope(result, gap, shift);
+      } catch (e) {
+        showError(errorBox, e);
+      }
+    }
+
+    function renderRope(result, gap, shift) {
+      $('#rope-result').replaceChildren(el('table', { class: 'num-table' },
+        el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'positions' }), el('th', { scope: 'col', text: 'score with RoPE' }),
+          el('th', { scope: 'col', text: 'score with learned positions' }))),
+        el('tbody', {}, ...result.map((r) => el('tr', { class: r.shift === shift ? 'current' : '' },
+          el('td', { text: `${r.shift} and ${r.shift + gap}` }), el('td', { class: 'value', text: num(r.rope) }),
+          el('td', { class: 'value', text: num(r.learned) }))))));
+    }
+
+    async function renderAll() {
+      if (!store.get('tokenizer')) return;
+      try {
+        await drawSinusoidal();
+        await drawUntrainedLearned();
+      } catch (e) {
+        showError($('#order-error'), e);
+      }
+      await orderDemo();
+      await rope();
+    }
+
+    store.on('tokenizer', renderAll);
+    store.on('lm', drawUntrainedLearned);
+    // Live: the training panel reports the learned positions as it goes.
+    store.on('lm-progress', (progress) => {
+      if (progress.probe?.positions) {
+        drawLearned(rowsOf(progress.probe.positions, progress.width), `Learned positions while training, step ${progress.step}: similarity of i and j`);
+      }
+    });
+    $('#rope-form').addEventListener('input', rope);
+    $('#rope-form').addEventListener('submit', (e) => e.preventDefault());
+  },
+};
+
+// Mean similarity of neighbouring positions minus that of distant ones: the diagonal band's strength.
+function bandStrength(matrix, n) {
+  let near = 0;
+  let far = 0;
+  let nearCount = 0;
+  let farCount = 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      const d = Math.abs(i - j);
+      if (d >= 1 && d <= 2) { near += matrix[i * n + j]; nearCount++; }
+      if (d >= n / 2) { far += matrix[i * n + j]; farCount++; }
+    }
+  }
+  return (nearCount ? near / nearCount : 0) - (farCount ? far / farCount : 0);
+}
