@@ -17,6 +17,7 @@ const PROBE_WORDS = ['king', 'water', 'red', 'music'];
 const PROBE_EVERY_MS = 2000;
 
 const markup = () => html`
+  <div class="learning-top"><div>
   <form id="lm-form" class="params" autocomplete="off">
     <label>Objective <select name="objective"><option value="next">next word (GPT)</option><option value="masked">masked word (BERT)</option></select></label>
     <label>Positions <select name="lmPositional"><option value="none">none</option><option value="sinusoidal">sinusoidal</option><option value="learned" selected>learned</option><option value="rope">RoPE</option></select></label>
@@ -38,10 +39,11 @@ const markup = () => html`
     <div class="bar"></div><span class="label">idle</span>
   </div>
   <div class="stats" id="lm-stats"></div>
+  </div>
   <figure class="chart">
     <div id="lm-chart" role="img" aria-label="training and validation loss against the bigram baseline"></div>
     <figcaption class="hint" id="lm-loss-summary"></figcaption>
-  </figure>
+  </figure></div>
   <div class="learning-grid">
     <div id="lm-next-box">
       <label class="block">Prompt <input id="lm-prompt" value="the king" spellcheck="false"></label>

@@ -9,6 +9,7 @@ import { readUrlState, writeUrlState } from '../url-state.js';
 const DEFAULT_SENTENCE = 'The unbelievable kings of France ruled.\nA second line!';
 
 const markup = () => html`
+  <div class="tok-grid"><div>
   <div class="row">
     <label>Vocabulary size <input id="tok-vocab" type="number" min="261" max="65536" step="1" value="1024"></label>
     <button type="button" class="primary" id="tok-train">Train tokenizer</button>
@@ -27,6 +28,7 @@ const markup = () => html`
   <p class="hint" id="tok-merge-what" aria-live="polite"></p>
   <h3 class="sub">Byte-pair tokens <span class="count" id="tok-bpe-count"></span></h3>
   <ul class="chips" id="tok-chips" role="list"></ul>
+  </div><div>
   <h3 class="sub">Word tokenizer (word2vec) <span class="count" id="tok-word-count"></span></h3>
   <ul class="chips" id="tok-words" role="list"></ul>
   <h3 class="sub">GPT-2 <span class="count" id="tok-gpt2-count"></span></h3>
@@ -36,12 +38,14 @@ const markup = () => html`
     <span>or drop <code>gpt2.tiktoken</code>, or <code>vocab.json</code> + <code>merges.txt</code>, here</span>
   </div>
   <p class="error" id="tok-gpt2-error" role="alert"></p>
-  <ul class="chips" id="tok-gpt2" role="list"></ul>`;
+  <ul class="chips" id="tok-gpt2" role="list"></ul>
+  </div></div>`;
 
 export default {
   id: 'tokenizer',
   title: 'Tokenizer',
   place: 'transformer',
+  wide: true,
   about: 'A transformer reads token ids, not words. Byte-pair encoding starts from single bytes and keeps ' +
     'merging the most frequent neighbouring pair in the corpus; move the slider to replay the merges on your text.',
 
@@ -61,9 +65,9 @@ export default {
     function describeMerge(tok, n) {
       if (n === 0) return 'No merges: every byte of the text is its own token.';
       const merge = tok.merges[n - 1];
-      const piece = (id) => `"${visiblePiece(pieceOf(tok, id))}"`;
-      return `Merge ${fmt(n)}: ${piece(merge.left)} + ${piece(merge.right)} → ${piece(merge.id)} (id ${merge.id}, ` +
-        `seen ${fmt(merge.count)} times in the corpus).`;
+      const piece = (id) => `"${visiblePiece(pieceOf(tok, id))}" (${id})`;
+      return `Merge ${fmt(n)}: ${piece(merge.left)} + ${piece(merge.right)} → ${piece(merge.id)}, ` +
+        `a pair seen ${fmt(merge.count)} times in the corpus.`;
     }
 
     function renderBpe() {
