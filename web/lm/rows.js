@@ -20,6 +20,17 @@ export function maxAbs(rows) {
   return m;
 }
 
+/**
+ * The tokens of a language model's answer (inputs(), outputs()) as [{ text, id, segment }]: each
+ * token's own text, or its byte-level spelling when it is part of a character (U+FFFD as text).
+ */
+export function tokenList(r) {
+  return r.tokens.map((piece, i) => ({
+    text: r.texts?.[i] !== undefined && !r.texts[i].includes('\uFFFD') ? r.texts[i] : piece,
+    id: r.ids[i], segment: r.segments?.[i] ?? 0,
+  }));
+}
+
 /** A number as the panels print it: 4 decimals, a real minus sign. */
 export const num = (v) => (v < 0 ? `−${(-v).toFixed(4)}` : v.toFixed(4));
 

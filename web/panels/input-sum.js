@@ -4,7 +4,7 @@
 // (steps: 0, same seed) or the model trained in "Learning by prediction".
 import { el, html, showError } from '../dom.js';
 import { createHeatmap } from '../lm/heatmap.js';
-import { maxAbs, num, rowsOf } from '../lm/rows.js';
+import { maxAbs, num, rowsOf, tokenList } from '../lm/rows.js';
 import { tokenChips, visiblePiece } from '../lm/tokens.js';
 import { untrainedModels } from '../lm/untrained.js';
 import { readUrlState, writeUrlState } from '../url-state.js';
@@ -76,7 +76,7 @@ export default {
       for (const m of maps) m.map.setCursor(row, col, { silent: true });
       const value = (key) => shown.rows[key][col][row];
       const t = shown.tokens[col];
-      $('#sum-readout').textContent = `"${visiblePiece(t.piece)}" (token ${col + 1}, sentence ${t.segment ? 'B' : 'A'}), dimension ${row}: ` +
+      $('#sum-readout').textContent = `"${visiblePiece(t.text)}" (token ${col + 1}, sentence ${t.segment ? 'B' : 'A'}), dimension ${row}: ` +
         `token ${num(value('token'))} + position ${num(value('position'))} + segment ${num(value('segment'))} = sum ${num(value('sum'))}`;
     }
 
@@ -107,10 +107,10 @@ export default {
         const inputs = lm.inputs(a, masked && b ? { pair: b } : {});
         const width = lm.config.width;
         const rows = Object.fromEntries(PARTS.map(({ key }) => [key, rowsOf(inputs[key], width)]));
-        const tokens = inputs.tokens;
+        const tokens = tokenList(inputs);
         shown = { tokens, rows, width };
         draw();
-        tokenChips($('#sum-tokens'), { pieces: tokens.map((t) => t.piece), ids: tokens.map((t) => t.id), segments: tokens.map((t) => t.segment) });
+        tokenChips($('#sum-tokens'), { pieces: tokens.map((t) => t.text), ids: tokens.map((t) => t.id), segments: tokens.map((t) => t.segment) });
         $('#sum-note').textContent = note(lm, masked, b);
         fillTable();
         const at = maps[0].map.cursor();
@@ -145,7 +145,7 @@ export default {
         const scale = maxAbs(rows);
         m.map.draw({
           rows: d, cols: n, cell: [cw, ch], scale, value: (r, c) => rows[c][r],
-          colLabels: shown.tokens.map((t) => visiblePiece(t.piece)),
+          colLabels: shown.tokens.map((t) => visiblePiece(t.text)),
         });
         m.scale.textContent = `colour scale ±${scale.toPrecision(2)}`;
       }
@@ -154,7 +154,7 @@ export default {
     function fillTable() {
       const body = $('#sum-table tbody');
       body.replaceChildren(...shown.tokens.flatMap((t, i) => Array.from({ length: Math.min(TABLE_DIMENSIONS, shown.width) }, (_, dim) => el('tr', {},
-        el('td', { text: dim === 0 ? `"${visiblePiece(t.piece)}"` : '' }), el('td', { text: String(dim) }),
+        el('td', { text: dim === 0 ? `"${visiblePiece(t.text)}"` : '' }), el('td', { text: String(dim) }),
         ...PARTS.map(({ key }) => el('td', { class: 'value', text: num(shown.rows[key][i][dim]) }))))));
     }
 

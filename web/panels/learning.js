@@ -6,15 +6,15 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { clock, el, fmt, html, setProgress, showError } from '../dom.js';
-import { visiblePiece } from '../lm/tokens.js';
+import { fillBars, visiblePiece } from '../lm/tokens.js';
 import { applyUrlState, writeUrlState } from '../url-state.js';
-import { fillBars } from './segments.js';
 
 // Form names are prefixed where the word2vec form already uses the name in the address bar.
 const FIELDS = { objective: 'objective', positional: 'lmPositional', layers: 'layers', heads: 'heads', width: 'width',
   context: 'context', steps: 'steps', threads: 'lmThreads', seed: 'lmSeed' };
 const PROBE_WORDS = ['king', 'water', 'red', 'music'];
 const PROBE_EVERY_MS = 2000;
+const VALIDATIONS = 15; // points on the validation curve
 
 const markup = () => html`
   <div class="learning-top"><div>
@@ -123,10 +123,13 @@ export default {
       $('#lm-loss-summary').textContent = '';
     }
 
+    let validated = -1; // the step of the last validation loss plotted
     function plot(p) {
       series[0].push(p.step);
       series[1].push(p.loss);
-      series[2].push(p.validationLoss ?? null);
+      const fresh = p.validationLoss !== undefined && p.validationStep !== validated;
+      if (fresh) validated = p.validationStep;
+      series[2].push(fresh ? p.validationLoss : null);
       series[3].push(p.baseline ?? null);
       chart.setData(series);
       const validation = series[2].filter((v) => v !== null);
@@ -139,15 +142,15 @@ export default {
 
     function showProbe(probe, step) {
       if (!probe) return;
-      if (probe.sample !== undefined) {
+      for (const { prompt, text } of probe.samples ?? []) {
         const list = $('#lm-samples');
-        list.prepend(el('li', {}, el('span', { class: 'step', text: `step ${fmt(step)}` }), el('span', { class: 'sample', text: probe.sample })));
+        list.prepend(el('li', {}, el('span', { class: 'step', text: `step ${fmt(step)}` }), el('b', { text: prompt }), el('span', { class: 'sample', text })));
         while (list.children.length > 4) list.lastChild.remove();
       }
-      if (probe.fill) fillBars($('#lm-fill-bars'), probe.fill[0]?.candidates ?? []);
+      if (probe.fills?.[0]) fillBars($('#lm-fill-bars'), probe.fills[0].masks[0] ?? []);
       if (probe.neighbours) {
-        $('#lm-probes').replaceChildren(...Object.entries(probe.neighbours).map(([word, list]) =>
-          el('div', { class: 'probe' }, el('b', { text: visiblePiece(word) }), el('span', { text: list.map((n) => visiblePiece(n.word)).join(', ') }))));
+        $('#lm-probes').replaceChildren(...Object.entries(probe.neighbours).filter(([, found]) => found).map(([word, { neighbours }]) =>
+          el('div', { class: 'probe' }, el('b', { text: word }), el('span', { text: neighbours.map((n) => visiblePiece(n.word)).join(', ') }))));
       }
     }
 
@@ -185,14 +188,15 @@ export default {
       $('#lm-stats').textContent = '';
       const probe = {
         everyMs: PROBE_EVERY_MS,
-        neighbours: PROBE_WORDS.map((w) => ` ${w}`),
-        positions: options.positional === 'learned',
+        neighbours: PROBE_WORDS,
+        positions: options.positional === 'learned' ? 32 : false,
         ...(options.objective === 'next' ? { prompt: $('#lm-prompt').value } : { fill: $('#lm-fill').value }),
       };
       try {
         const lm = await engine.trainLanguageModelInWorker(corpus.data, {
-          ...options, tokenizer, signal: controller.signal, probe,
+          ...options, validateEvery: Math.max(1, Math.round(options.steps / VALIDATIONS)), tokenizer, signal: controller.signal, probe,
           onProgress: (p) => {
+            if (p.phase !== 'model') return;
             setProgress(box, p.fraction, `step ${fmt(p.step)} of ${fmt(p.steps)} · loss ${p.loss.toFixed(3)}`);
             $('#lm-stats').textContent = `${fmt(p.tokensPerSecond)} tokens/s${options.threads > 1 ? ` on ${options.threads} threads` : ''} · ETA ${clock(p.etaSeconds)}`;
             plot(p);

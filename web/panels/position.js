@@ -5,9 +5,8 @@
 // dog" give the same outputs.
 import { el, html, showError } from '../dom.js';
 import { createHeatmap, similarityMatrix } from '../lm/heatmap.js';
-import { maxAbs, num, rowsOf } from '../lm/rows.js';
-import { visiblePiece } from '../lm/tokens.js';
-import { untrainedModels } from '../lm/untrained.js';
+import { num, rowsOf } from '../lm/rows.js';
+import { UNTRAINED, untrainedModels } from '../lm/untrained.js';
 
 const ORDER = ['the dog bites the man', 'the man bites the dog'];
 const KINDS = ['none', 'sinusoidal', 'learned', 'rope'];
@@ -77,19 +76,21 @@ export default {
         rowLabels: Array.from({ length: n }, (_, i) => String(i)), labelEvery: 8 });
     }
 
-    async function drawSinusoidal() {
-      const lm = await untrained.get('sinusoidal');
-      const rows = rowsOf(lm.positionalEmbeddings(), lm.config.width).slice(0, SHOWN_POSITIONS);
+    function drawSinusoidal() {
+      const table = store.get('engine').sinusoidalPositions(SHOWN_POSITIONS, UNTRAINED.width);
+      const rows = rowsOf(table.data, table.width);
       sinRows = rows;
-      sin.draw({ rows: rows.length, cols: lm.config.width, cell: [cell(), cell()], scale: 1, value: (r, c) => rows[r][c],
+      sin.draw({ rows: rows.length, cols: table.width, cell: [cell(), cell()], scale: 1, value: (r, c) => rows[r][c],
         rowLabels: rows.map((_, i) => String(i)), labelEvery: 8 });
       sinMatrix = similarityMatrix(rows);
       drawMatrix(sinSim, sinMatrix, rows.length);
     }
 
-    function drawLearned(rows, caption) {
-      learnedCount = Math.min(SHOWN_POSITIONS, rows.length);
-      learnedMatrix = similarityMatrix(rows.slice(0, learnedCount));
+    // `similarity`: the engine's { rows, data } (positionalSimilarity(), or a training probe's).
+    function drawLearned(similarity, caption) {
+      learnedCount = Math.min(SHOWN_POSITIONS, similarity.rows);
+      learnedMatrix = new Float32Array(learnedCount * learnedCount);
+      for (let i = 0; i < learnedCount; i++) learnedMatrix.set(similarity.data.subarray(i * similarity.rows, i * similarity.rows + learnedCount), i * learnedCount);
       drawMatrix(learnedSim, learnedMatrix, learnedCount);
       $('#pos-learned-caption').textContent = caption;
       $('#pos-learned-sim').dataset.band = String(bandStrength(learnedMatrix, learnedCount));
@@ -98,11 +99,11 @@ export default {
     async function drawUntrainedLearned() {
       const trained = store.get('lm');
       if (trained?.lm.config.positional === 'learned') {
-        drawLearned(rowsOf(trained.lm.positionalEmbeddings(), trained.lm.config.width), 'Learned positions of the trained model: similarity of i and j');
+        drawLearned(trained.lm.positionalSimilarity({ rows: SHOWN_POSITIONS }), 'Learned positions of the trained model: similarity of i and j');
         return;
       }
       const lm = await untrained.get('learned');
-      drawLearned(rowsOf(lm.positionalEmbeddings(), lm.config.width), 'Learned positions, untrained (random): similarity of i and j');
+      drawLearned(lm.positionalSimilarity({ rows: SHOWN_POSITIONS }), 'Learned positions, untrained (random): similarity of i and j');
     }
 
     async function orderDemo() {
@@ -112,13 +113,13 @@ export default {
         const rows = [];
         for (const kind of KINDS) {
           const lm = await untrained.get(kind);
-          const [one, two] = ORDER.map((s) => ({ out: lm.outputs(s), tokens: lm.inputs(s).tokens }));
+          const [one, two] = ORDER.map((s) => lm.outputs(s));
           const width = lm.config.width;
-          const a = rowsOf(one.out, width);
-          const b = rowsOf(two.out, width);
+          const a = rowsOf(one.hidden, width);
+          const b = rowsOf(two.hidden, width);
           let diff = 0;
-          one.tokens.forEach((t, i) => {
-            const j = two.tokens.findIndex((u) => u.id === t.id);
+          one.ids.forEach((id, i) => { // the same token in the other order
+            const j = two.ids.indexOf(id);
             for (let k = 0; k < width; k++) diff = Math.max(diff, Math.abs(a[i][k] - b[j][k]));
           });
           rows.push(el('tr', { 'data-kind': kind, 'data-diff': String(diff) }, el('td', { text: kind === 'rope' ? 'RoPE' : kind }),
@@ -137,12 +138,11 @@ export default {
       const errorBox = $('#rope-error');
       showError(errorBox, null);
       try {
-        const engine = store.get('engine');
-        const lm = await untrained.get('rope');
         const gap = Number(f.gap.value);
         const shift = Number(f.shift.value);
-        const result = engine.ropeDemo(lm, { a: f.a.value, b: f.b.value, gap, shift });
-        renderRope(result, gap, shift);
+        const scores = async (kind) => (await untrained.get(kind)).ropeScores(f.b.value.trim(), f.a.value.trim(), { offset: gap, positions: 31 });
+        const [rope, learned] = [await scores('rope'), await scores('learned')];
+        renderRope(rope.map((r, i) => ({ shift: r.keyPosition, rope: r.score, learned: learned[i].score })), gap, shift);
       } catch (e) {
         showError(errorBox, e);
       }
@@ -152,7 +152,7 @@ export default {
       $('#rope-result').replaceChildren(el('table', { class: 'num-table' },
         el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'positions' }), el('th', { scope: 'col', text: 'score with RoPE' }),
           el('th', { scope: 'col', text: 'score with learned positions' }))),
-        el('tbody', {}, ...result.map((r) => el('tr', { class: r.shift === shift ? 'current' : '' },
+        el('tbody', {}, ...result.filter((r) => Math.abs(r.shift - shift) <= 2).map((r) => el('tr', { class: r.shift === shift ? 'current' : '' },
           el('td', { text: `${r.shift} and ${r.shift + gap}` }), el('td', { class: 'value', text: num(r.rope) }),
           el('td', { class: 'value', text: num(r.learned) }))))));
     }
@@ -160,7 +160,7 @@ export default {
     async function renderAll() {
       if (!store.get('tokenizer')) return;
       try {
-        await drawSinusoidal();
+        drawSinusoidal();
         await drawUntrainedLearned();
       } catch (e) {
         showError($('#order-error'), e);
@@ -173,8 +173,8 @@ export default {
     store.on('lm', drawUntrainedLearned);
     // Live: the training panel reports the learned positions as it goes.
     store.on('lm-progress', (progress) => {
-      if (progress.probe?.positions) {
-        drawLearned(rowsOf(progress.probe.positions, progress.width), `Learned positions while training, step ${progress.step}: similarity of i and j`);
+      if (progress.probe?.positionalSimilarity) {
+        drawLearned(progress.probe.positionalSimilarity, `Learned positions while training, step ${progress.step}: similarity of i and j`);
       }
     });
     $('#rope-form').addEventListener('input', rope);

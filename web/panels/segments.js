@@ -4,8 +4,8 @@
 // are shown beside those of the previous split, so what one moved word changes can be seen.
 import { el, html, showError } from '../dom.js';
 import { createHeatmap } from '../lm/heatmap.js';
-import { maxAbs, num, rowsOf } from '../lm/rows.js';
-import { tokenChips, visiblePiece } from '../lm/tokens.js';
+import { maxAbs, num, rowsOf, tokenList } from '../lm/rows.js';
+import { fillBars, tokenChips, visiblePiece } from '../lm/tokens.js';
 import { untrainedModels } from '../lm/untrained.js';
 
 const DEFAULT_WORDS = 'the king of france lived in a large [MASK] near paris';
@@ -29,15 +29,6 @@ const markup = () => html`
   </div>
   <p class="hint" id="seg-change" aria-live="polite"></p>
   <p class="hint" id="seg-model"></p>`;
-
-/** Probability bars for [{ token, probability }]. */
-export function fillBars(list, candidates) {
-  list.replaceChildren(...candidates.map(({ piece, probability }) => {
-    const bar = el('span', { class: 'bar', 'aria-hidden': 'true' }, el('span'));
-    bar.firstChild.style.width = `${(100 * probability).toFixed(1)}%`;
-    return el('li', {}, el('span', { class: 'piece', text: visiblePiece(piece) }), bar, el('span', { class: 'value', text: `${(100 * probability).toFixed(1)}%` }));
-  }));
-}
 
 export default {
   id: 'segments',
@@ -89,18 +80,19 @@ export default {
       $('#seg-model').textContent = label;
       try {
         const inputs = lm.inputs(a, { pair: b });
-        tokenChips($('#seg-chips'), { pieces: inputs.tokens.map((t) => t.piece), ids: inputs.tokens.map((t) => t.id), segments: inputs.tokens.map((t) => t.segment) });
+        const tokens = tokenList(inputs);
+        tokenChips($('#seg-chips'), { pieces: tokens.map((t) => t.text), ids: tokens.map((t) => t.id), segments: tokens.map((t) => t.segment) });
         const width = lm.config.width;
         const segs = rowsOf(inputs.segment, width);
-        const firstB = inputs.tokens.findIndex((t) => t.segment === 1);
+        const firstB = tokens.findIndex((t) => t.segment === 1);
         segmentRows = [segs[0], segs[firstB >= 0 ? firstB : 0]];
         rowsMap.draw({ rows: 2, cols: width, cell: [Math.max(4, Math.min(12, Math.floor(($('#seg-rows').clientWidth || 400) / width))), 14],
           scale: maxAbs(segmentRows), value: (r, c) => segmentRows[r][c], rowLabels: ['A', 'B'] });
-        const filled = lm.fill(a, { pair: b, top: TOP });
-        const candidates = filled[0]?.candidates ?? [];
+        const filled = lm.fill(a, { pair: b, topK: TOP });
+        const candidates = filled[0] ?? [];
         if (moved && previous) fillBars($('#seg-before'), previous);
         fillBars($('#seg-now'), candidates);
-        $('#seg-now').dataset.top = candidates[0]?.piece ?? '';
+        $('#seg-now').dataset.top = candidates[0]?.token ?? '';
         $('#seg-now').dataset.probabilities = candidates.map((c) => c.probability).join(' ');
         if (moved && previous) describeChange(previous, candidates, words[split - 1], words[split]);
         previous = candidates;
@@ -114,8 +106,8 @@ export default {
         const old = before.find((x) => x.id === c.id);
         return Math.abs(c.probability - (old?.probability ?? 0));
       }));
-      const top = before[0]?.piece === now[0]?.piece ? `the top guess stays "${visiblePiece(now[0]?.piece ?? '')}"` :
-        `the top guess changes from "${visiblePiece(before[0]?.piece ?? '')}" to "${visiblePiece(now[0]?.piece ?? '')}"`;
+      const shown = (c) => `"${visiblePiece(c?.token ?? '')}"`;
+      const top = before[0]?.id === now[0]?.id ? `the top guess stays ${shown(now[0])}` : `the top guess changes from ${shown(before[0])} to ${shown(now[0])}`;
       $('#seg-change').textContent = `Moving the boundary (between "${edge[0]}" and "${edge[1]}"): ${top}; probabilities moved by up to ${(100 * change).toFixed(2)} points.`;
     }
 

@@ -3,7 +3,7 @@
 // tokenizer of the word-embedding half and, when the user opens its files, by GPT-2's tokenizer.
 // The trained tokenizer is the store's 'tokenizer', which every other transformer panel uses.
 import { clock, fmt, html, plural, setProgress, showError } from '../dom.js';
-import { tokenChips, visiblePiece } from '../lm/tokens.js';
+import { shownTexts, tokenChips, visiblePiece } from '../lm/tokens.js';
 import { readUrlState, writeUrlState } from '../url-state.js';
 
 const DEFAULT_SENTENCE = 'The unbelievable kings of France ruled.\nA second line!';
@@ -80,8 +80,9 @@ export default {
       const { tokenizer } = current;
       const n = Number($('#tok-merges').value);
       try {
-        const { ids, pieces } = tokenizer.encode(text(), { merges: n });
-        tokenChips($('#tok-chips'), { ids, pieces });
+        const encoded = tokenizer.encode(text(), { merges: n });
+        const ids = [...encoded.ids];
+        tokenChips($('#tok-chips'), { ids, pieces: shownTexts(encoded) });
         $('#tok-bpe-count').textContent = `${plural(ids.length, 'token')} after ${plural(n, 'merge')}`;
         $('#tok-merge-count').textContent = fmt(n);
         $('#tok-merge-what').textContent = describeMerge(tokenizer, n);
@@ -102,8 +103,9 @@ export default {
     function renderGpt2() {
       if (!gpt2) return;
       try {
-        const { ids, pieces } = gpt2.encode(text());
-        tokenChips($('#tok-gpt2'), { ids, pieces });
+        const encoded = gpt2.encode(text());
+        const ids = [...encoded.ids];
+        tokenChips($('#tok-gpt2'), { ids, pieces: shownTexts(encoded) });
         $('#tok-gpt2-count').textContent = plural(ids.length, 'token');
         showError($('#tok-gpt2-error'), null);
       } catch (e) {
@@ -141,14 +143,12 @@ export default {
       const started = performance.now();
       setProgress(box, 0, 'counting pairs…');
       try {
-        const tokenizer = await engine.trainTokenizer(corpus.data, {
+        const tokenizer = await engine.trainTokenizerInWorker(corpus.data, {
           vocabSize,
           signal: controller.signal,
           onProgress: (p) => {
-            const seconds = (performance.now() - started) / 1000;
-            const rate = p.merges / Math.max(seconds, 1e-3);
-            const eta = p.fraction > 0 ? seconds * (1 - p.fraction) / p.fraction : Infinity;
-            setProgress(box, p.fraction, `${fmt(p.merges)} of ${fmt(p.totalMerges)} merges · ${fmt(rate)} merges/s · ETA ${clock(eta)}`);
+            const rate = p.mergesDone / Math.max(p.elapsedMs / 1000, 1e-3);
+            setProgress(box, p.fraction, `${fmt(p.mergesDone)} of ${fmt(p.mergesTotal)} merges · ${fmt(rate)} merges/s · ETA ${clock(p.etaSeconds)}`);
           },
         });
         const seconds = (performance.now() - started) / 1000;
@@ -227,7 +227,8 @@ export default {
   },
 };
 
-// A token's text as the tokenizer spells it.
+// A token's text: its own, or its byte-level spelling when it is part of a character.
 function pieceOf(tokenizer, id) {
-  return tokenizer.piece ? tokenizer.piece(id) : tokenizer.decode([id]);
+  const text = tokenizer.decode([id]);
+  return text.includes('\uFFFD') ? tokenizer.piece(id) : text;
 }
