@@ -5,7 +5,7 @@
 // nearest tokens of a few probe words. The finished model becomes the store's 'lm'.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { clock, el, fmt, html, setProgress, showError } from '../dom.js';
+import { clock, el, fmt, html, setProgress, showError, startCancel } from '../dom.js';
 import { fillBars, visiblePiece } from '../lm/tokens.js';
 import { applyUrlState, writeUrlState } from '../url-state.js';
 
@@ -154,13 +154,10 @@ export default {
       }
     }
 
+    const showRunning = startCancel($('#lm-start'), $('#lm-cancel'));
     function setRunning(controller) {
-      const focused = document.activeElement;
       running = controller;
-      $('#lm-start').disabled = !!controller;
-      $('#lm-cancel').disabled = !controller;
-      if (controller && focused === $('#lm-start')) $('#lm-cancel').focus();
-      if (!controller && (focused === $('#lm-cancel') || focused === document.body)) $('#lm-start').focus();
+      showRunning(!!controller);
     }
 
     async function start() {

@@ -2,7 +2,7 @@
 // Cancel), its merges replayed one by one on the user's text, and the same text cut by the word
 // tokenizer of the word-embedding half and, when the user opens its files, by GPT-2's tokenizer.
 // The trained tokenizer is the store's 'tokenizer', which every other transformer panel uses.
-import { clock, fmt, html, plural, setProgress, showError } from '../dom.js';
+import { clock, fmt, html, plural, setProgress, showError, startCancel } from '../dom.js';
 import { shownTexts, tokenChips, visiblePiece } from '../lm/tokens.js';
 import { readUrlState, writeUrlState } from '../url-state.js';
 
@@ -119,13 +119,10 @@ export default {
       renderGpt2();
     }
 
+    const showRunning = startCancel($('#tok-train'), $('#tok-cancel'), { fromPage: false }); // it also starts by itself
     function setRunning(controller) {
-      const focused = document.activeElement;
       running = controller;
-      $('#tok-train').disabled = !!controller;
-      $('#tok-cancel').disabled = !controller;
-      if (controller && focused === $('#tok-train')) $('#tok-cancel').focus();
-      if (!controller && focused === $('#tok-cancel')) $('#tok-train').focus();
+      showRunning(!!controller);
     }
 
     async function train() {
