@@ -33,6 +33,3 @@ export function tokenList(r) {
 
 /** A number as the panels print it: 4 decimals, a real minus sign. */
 export const num = (v) => (v < 0 ? `−${(-v).toFixed(4)}` : v.toFixed(4));
-
-/** Parses num()'s output back (tests and text alternatives agree on one format). */
-export const parseNum = (s) => Number(s.replace('−', '-'));

@@ -27,6 +27,7 @@ const markup = () => html`
       <div id="pos-learned-sim"></div>
     </figure>
   </div>
+  <p class="hint" id="pos-summary"></p>
   <p class="readout" id="pos-readout" aria-live="polite"></p>
   <h3 class="sub">RoPE: only the distance counts</h3>
   <form class="lm-form" id="rope-form" autocomplete="off">
@@ -84,6 +85,18 @@ export default {
         rowLabels: rows.map((_, i) => String(i)), labelEvery: 8 });
       sinMatrix = similarityMatrix(rows);
       drawMatrix(sinSim, sinMatrix, rows.length);
+      summarise();
+    }
+
+    // The matrices in words: how alike positions 1 apart are, against positions far apart.
+    function summarise() {
+      const say = (name, matrix, n) => {
+        if (!n) return '';
+        const near = mean(matrix, n, (d) => d === 1);
+        const far = mean(matrix, n, (d) => d >= n / 2);
+        return `${name}: positions 1 apart have similarity ${num(near)} on average, positions ${n / 2} or more apart ${num(far)}.`;
+      };
+      $('#pos-summary').textContent = [say('Sinusoidal', sinMatrix, sinRows.length), say('Learned', learnedMatrix, learnedCount)].join(' ');
     }
 
     // `similarity`: the engine's { rows, data } (positionalSimilarity(), or a training probe's).
@@ -93,7 +106,7 @@ export default {
       for (let i = 0; i < learnedCount; i++) learnedMatrix.set(similarity.data.subarray(i * similarity.rows, i * similarity.rows + learnedCount), i * learnedCount);
       drawMatrix(learnedSim, learnedMatrix, learnedCount);
       $('#pos-learned-caption').textContent = caption;
-      $('#pos-learned-sim').dataset.band = String(bandStrength(learnedMatrix, learnedCount));
+      summarise();
     }
 
     async function drawUntrainedLearned() {
@@ -182,18 +195,16 @@ export default {
   },
 };
 
-// Mean similarity of neighbouring positions minus that of distant ones: the diagonal band's strength.
-function bandStrength(matrix, n) {
-  let near = 0;
-  let far = 0;
-  let nearCount = 0;
-  let farCount = 0;
+// The mean of matrix[i][j] over the pairs whose distance |i - j| passes `keep`.
+function mean(matrix, n, keep) {
+  let sum = 0;
+  let count = 0;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
-      const d = Math.abs(i - j);
-      if (d >= 1 && d <= 2) { near += matrix[i * n + j]; nearCount++; }
-      if (d >= n / 2) { far += matrix[i * n + j]; farCount++; }
+      if (!keep(Math.abs(i - j))) continue;
+      sum += matrix[i * n + j];
+      count++;
     }
   }
-  return (nearCount ? near / nearCount : 0) - (farCount ? far / farCount : 0);
+  return count ? sum / count : 0;
 }
