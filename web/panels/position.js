@@ -34,7 +34,7 @@ const markup = () => html`
     <label>Word 1 <input name="a" value="king" spellcheck="false"></label>
     <label>Word 2 <input name="b" value="crown" spellcheck="false"></label>
     <label>Distance <input name="gap" type="number" min="1" max="30" value="3"></label>
-    <label>Move both to position <input name="shift" type="range" min="0" max="30" value="0"></label>
+    <label>Word 1 at position (word 2 follows) <input name="shift" type="range" min="0" max="30" value="0"></label>
   </form>
   <p class="error" id="rope-error" role="alert"></p>
   <div id="rope-result" aria-live="polite"></div>
