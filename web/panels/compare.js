@@ -18,7 +18,7 @@ const markup = () => html`
     <div class="bar"></div><span class="label"></span>
   </div>
   <form class="lm-form" id="cmp-form" autocomplete="off">
-    <label>Word <input name="word" value="king" spellcheck="false"></label>
+    <label>Word <input name="word" value="water" spellcheck="false"></label>
     <button type="submit">Compare</button>
   </form>
   <p class="error" id="cmp-error" role="alert"></p>
@@ -86,7 +86,7 @@ export default {
       const model = lm.lm.tokenEmbeddings();
       store.set('model', { model, label: `the token embeddings of the ${lm.label}`, source: 'transformer' });
       store.set('section', 'words');
-      const first = tokenFor(model, $('#cmp-form').elements.word.value.trim().toLowerCase()) ?? tokenFor(model, 'king');
+      const first = tokenFor(model, $('#cmp-form').elements.word.value.trim().toLowerCase()) ?? tokenFor(model, 'water');
       if (first) store.emit('explore-word', first);
       store.set('tab', tab);
     }

@@ -12,7 +12,9 @@ import { applyUrlState, writeUrlState } from '../url-state.js';
 // Form names are prefixed where the word2vec form already uses the name in the address bar.
 const FIELDS = { objective: 'objective', positional: 'lmPositional', layers: 'layers', heads: 'heads', width: 'width',
   context: 'context', steps: 'steps', threads: 'lmThreads', seed: 'lmSeed' };
-const PROBE_WORDS = ['king', 'water', 'red', 'music'];
+// Probe words: the first four that are one token in the tokenizer (a small one splits rarer words).
+const PROBE_CANDIDATES = ['king', 'water', 'red', 'music', 'man', 'plant', 'animal', 'small', 'light', 'city', 'time', 'form', 'one', 'part'];
+const PROBES = 4;
 const PROBE_EVERY_MS = 2000;
 const VALIDATIONS = 15; // points on the validation curve
 
@@ -185,7 +187,7 @@ export default {
       $('#lm-stats').textContent = '';
       const probe = {
         everyMs: PROBE_EVERY_MS,
-        neighbours: PROBE_WORDS,
+        neighbours: PROBE_CANDIDATES.filter((w) => tokenizer.encode(` ${w}`).ids.length === 1).slice(0, PROBES),
         positions: options.positional === 'learned' ? 32 : false,
         ...(options.objective === 'next' ? { prompt: $('#lm-prompt').value } : { fill: $('#lm-fill').value }),
       };

@@ -6,6 +6,7 @@
 import { el, html, showError } from '../dom.js';
 import { createHeatmap, similarityMatrix } from '../lm/heatmap.js';
 import { num, rowsOf } from '../lm/rows.js';
+import { visiblePiece } from '../lm/tokens.js';
 import { UNTRAINED, untrainedModels } from '../lm/untrained.js';
 
 const ORDER = ['the dog bites the man', 'the man bites the dog'];
@@ -37,6 +38,7 @@ const markup = () => html`
     <label>Word 1 at position (word 2 follows) <input name="shift" type="range" min="0" max="30" value="0"></label>
   </form>
   <p class="error" id="rope-error" role="alert"></p>
+  <p class="hint" id="rope-tokens"></p>
   <div id="rope-result" aria-live="polite"></div>
   <h3 class="sub">Word order</h3>
   <p class="hint">The same words in another order, through untrained masked-word models: the largest difference between the outputs for the same token.</p>
@@ -153,9 +155,19 @@ export default {
       try {
         const gap = Number(f.gap.value);
         const shift = Number(f.shift.value);
-        const scores = async (kind) => (await untrained.get(kind)).ropeScores(f.b.value.trim(), f.a.value.trim(), { offset: gap, positions: 31 });
+        const ropeModel = await untrained.get('rope');
+        // A word of several tokens stands for its first one (as inside a sentence, after a space).
+        const first = (word) => {
+          const { ids, texts } = ropeModel.tokenizer.encode(` ${word.trim()}`);
+          if (!ids.length) throw new Error('type a word in both boxes');
+          return { id: ids[0], text: texts[0] };
+        };
+        const [a, b] = [first(f.a.value), first(f.b.value)];
+        const scores = async (kind) => (await untrained.get(kind)).ropeScores(b.id, a.id, { offset: gap, positions: 31 });
         const [rope, learned] = [await scores('rope'), await scores('learned')];
         renderRope(rope.map((r, i) => ({ shift: r.keyPosition, rope: r.score, learned: learned[i].score })), gap, shift);
+        $('#rope-tokens').textContent = `Tokens "${visiblePiece(a.text)}" and "${visiblePiece(b.text)}" (a word of several tokens stands for its first), ` +
+          'the first layer\'s attention score of head 1 in untrained models:';
       } catch (e) {
         showError(errorBox, e);
       }
