@@ -59,18 +59,24 @@ export default {
       $('#cmp-status').textContent = status();
       if (!word) return;
       try {
-        if (word2vec?.model.has(word)) renderResults($('#cmp-w2v'), word2vec.model.mostSimilar(word, { topn: TOPN }), () => {});
+        if (word2vec?.model.has(word)) renderResults($('#cmp-w2v'), word2vec.model.mostSimilar(word, { topn: TOPN }), compareWord);
         else $('#cmp-w2v').replaceChildren(el('li', { class: 'missing', text: word2vec ? `"${word}" is not in word2vec's vocabulary` : 'no word2vec model yet' }));
         const model = tokens;
         const token = model && tokenFor(model, word);
         if (token) {
-          renderResults($('#cmp-lm'), model.mostSimilar(token, { topn: TOPN }).map((n) => ({ ...n, word: visiblePiece(n.word) })), () => {});
+          renderResults($('#cmp-lm'), model.mostSimilar(token, { topn: TOPN }).map((n) => ({ ...n, word: visiblePiece(n.word) })), compareWord);
         } else {
           $('#cmp-lm').replaceChildren(el('li', { class: 'missing', text: model ? `"${word}" is not one token in this tokenizer` : 'no trained transformer yet (panel 5)' }));
         }
       } catch (e) {
         showError(error, e);
       }
+    }
+
+    // A word in either list, clicked: compare it (a token's leading space, shown as ·, dropped).
+    function compareWord(word) {
+      $('#cmp-form').elements.word.value = word.replace(/^·/, '');
+      compare();
     }
 
     function status() {

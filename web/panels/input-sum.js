@@ -137,7 +137,7 @@ export default {
       const n = shown.tokens.length;
       const d = shown.width;
       const available = Math.max(300, $('#sum-figure').clientWidth || 800);
-      const perMap = window.innerWidth > 700 ? available / 4 - 30 : available / 2 - 30;
+      const perMap = window.innerWidth > 700 ? available / 4 - 30 : available - 40; // narrow screens: one heatmap a row
       const cw = Math.max(8, Math.min(26, Math.floor(perMap / n)));
       const ch = d <= 32 ? 5 : 3;
       for (const m of maps) {

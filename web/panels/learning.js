@@ -195,7 +195,7 @@ export default {
         const lm = await engine.trainLanguageModelInWorker(corpus.data, {
           ...options, validateEvery: Math.max(1, Math.round(options.steps / VALIDATIONS)), tokenizer, signal: controller.signal, probe,
           onProgress: (p) => {
-            if (p.phase !== 'model') return;
+            if (p.phase !== 'model' || p.step === 0) return; // (no loss before the first step)
             setProgress(box, p.fraction, `step ${fmt(p.step)} of ${fmt(p.steps)} · loss ${p.loss.toFixed(3)}`);
             $('#lm-stats').textContent = `${fmt(p.tokensPerSecond)} tokens/s${options.threads > 1 ? ` on ${options.threads} threads` : ''} · ETA ${clock(p.etaSeconds)}`;
             plot(p);

@@ -32,8 +32,8 @@ const markup = () => html`
   <p class="readout" id="pos-readout" aria-live="polite"></p>
   <h3 class="sub">RoPE: only the distance counts</h3>
   <form class="lm-form" id="rope-form" autocomplete="off">
-    <label>Word 1 <input name="a" value="king" spellcheck="false"></label>
-    <label>Word 2 <input name="b" value="crown" spellcheck="false"></label>
+    <label>Word 1 <input name="a" value="water" spellcheck="false"></label>
+    <label>Word 2 <input name="b" value="light" spellcheck="false"></label>
     <label>Distance <input name="gap" type="number" min="1" max="30" value="3"></label>
     <label>Word 1 at position (word 2 follows) <input name="shift" type="range" min="0" max="30" value="0"></label>
   </form>
