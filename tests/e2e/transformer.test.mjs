@@ -74,7 +74,7 @@ describe('transformer inputs', () => {
 
   test('2 · the input sum: token + position + segment = sum in every number shown, and positions change it', async () => {
     const table = async () => {
-      await page.waitForSelector('#sum-table tbody tr');
+      await page.waitForSelector('#sum-table tbody tr', { state: 'attached' }); // (in a closed <details>)
       return page.$$eval('#sum-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td.value')].map((td) => td.textContent)));
     };
     const check = (rows) => {
@@ -132,7 +132,9 @@ describe('transformer inputs', () => {
     await page.keyboard.press('ArrowLeft');
     await page.waitForFunction((p) => document.querySelector('#seg-now').dataset.probabilities !== p, before.probabilities);
     const after = await segments();
-    assert.equal(after.split('B').length, before.segments.split('B').length + 1, `one more token in B: ${before.segments} → ${after}`);
+    const inB = (s) => s.split('').filter((c) => c === 'B').length;
+    assert.ok(inB(after) > inB(before.segments), `the word's tokens moved to B: ${before.segments} → ${after}`);
+    assert.equal(after.length, before.segments.length, 'the same tokens');
     assert.match(await page.textContent('#seg-change'), /probabilities moved by up to [\d.]+ points/);
     assert.ok(await page.$$eval('#seg-before li', (li) => li.length) > 0, 'the previous guesses are shown beside');
   });
