@@ -24,10 +24,17 @@ describe('transformer inputs', () => {
   });
   after(() => page?.close());
 
-  test('the section is a tab kept in the address bar', async () => {
+  test('the section is a tab, kept in the address bar and switched by keyboard', async () => {
     assert.equal(await page.getAttribute('#section-button-transformer', 'aria-selected'), 'true');
     assert.equal(await page.isHidden('#section-words'), true);
     assert.match(page.url(), /section=transformer/);
+    await page.focus('#section-button-transformer');
+    await page.keyboard.press('ArrowLeft');
+    assert.equal(await page.isHidden('#section-transformer'), true);
+    assert.match(page.url(), /section=words/);
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.isVisible('#section-transformer'), true);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'section-button-transformer');
   });
 
   test('1 · replaying the merges one by one goes from bytes to the final tokenization', async () => {
