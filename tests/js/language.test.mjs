@@ -229,18 +229,20 @@ test('order demo: without positions "dog bites man" and "man bites dog" are the 
       const q = next.next(' man bites dog .', { topK: 20 });
       const nextDiff = maxDiff(p.map((c) => c.probability), q.map((c) => c.probability));
       // The last token's hidden state, which the next-token distribution is made of (an untrained
-      // model's probabilities are all close to 1 / vocabulary).
+      // model's probabilities are all close to 1 / vocabulary). Untrained, the sinusoid (norm ~ 1)
+      // drowns the token rows (norm ~ 0.02), so word order moves it little: 4e-5 against 1e-7
+      // from summation order alone without positions.
       const width = next.config.width;
       const [x, y] = [' dog bites man .', ' man bites dog .'].map((s) => next.outputs(s)).map((o) => row(o.hidden, width, o.ids.length - 1));
       const lastDiff = maxDiff(x, y);
       if (positional === 'none') {
-        assert.ok(maskedDiff < 1e-4, `masked, none: outputs are a permutation (${maskedDiff})`);
+        assert.ok(maskedDiff < 2e-6, `masked, none: outputs are a permutation (${maskedDiff})`);
         assert.deepEqual(p.map((c) => c.id), q.map((c) => c.id));
         assert.ok(nextDiff < 1e-6, `next, none: same distribution (${nextDiff})`);
-        assert.ok(lastDiff < 1e-4, `next, none: same last hidden state (${lastDiff})`);
+        assert.ok(lastDiff < 2e-6, `next, none: same last hidden state (${lastDiff})`);
       } else {
         assert.ok(maskedDiff > 1e-4, `masked, ${positional}: outputs differ (${maskedDiff})`);
-        assert.ok(lastDiff > 1e-3, `next, ${positional}: the last hidden states differ (${lastDiff})`);
+        assert.ok(lastDiff > 1e-5, `next, ${positional}: the last hidden states differ (${lastDiff})`);
       }
     } finally {
       masked.dispose();
