@@ -48,7 +48,8 @@ const markup = () => html`
   </figure></div>
   <div class="learning-grid">
     <div id="lm-next-box">
-      <label class="block">Prompt <input id="lm-prompt" value="the king" spellcheck="false"></label>
+      <div class="row"><label class="grow">Prompt <input id="lm-prompt" value="the king" spellcheck="false"></label>
+        <button type="button" id="lm-sample" disabled title="Continue the prompt with the trained model">Sample</button></div>
       <h3 class="sub">Samples (every few seconds while training)</h3>
       <ol class="samples" id="lm-samples" aria-live="polite"></ol>
     </div>
@@ -223,7 +224,34 @@ export default {
       form.elements.lmThreads.max = isolated ? String(navigator.hardwareConcurrency || 1) : '1';
       if (!isolated) form.elements.lmThreads.value = '1';
     });
-    store.on('lm', (current, previous) => { if (previous && previous.lm !== current?.lm) previous.lm.dispose(); });
+    store.on('lm', (current, previous) => {
+      if (previous && previous.lm !== current?.lm) previous.lm.dispose();
+      $('#lm-sample').disabled = current?.lm.config.objective !== 'next';
+      if (current?.lm.config.objective === 'masked') fillNow();
+    });
+    // After training: samples on request, and the [MASK] guesses as the sentence is typed.
+    let sampleSeed = 1;
+    $('#lm-sample').addEventListener('click', () => {
+      const lm = store.get('lm')?.lm;
+      showError(error, null);
+      try {
+        const { text } = lm.generate($('#lm-prompt').value, { tokens: 20, seed: ++sampleSeed });
+        showProbe({ samples: [{ prompt: $('#lm-prompt').value, text }] }, lm.training?.steps ?? 0);
+      } catch (e) {
+        showError(error, e);
+      }
+    });
+    function fillNow() {
+      const lm = store.get('lm')?.lm;
+      if (lm?.config.objective !== 'masked' || running) return;
+      showError(error, null);
+      try {
+        fillBars($('#lm-fill-bars'), lm.fill($('#lm-fill').value)[0] ?? []);
+      } catch (e) {
+        showError(error, e);
+      }
+    }
+    $('#lm-fill').addEventListener('input', fillNow);
     form.addEventListener('change', showObjective);
     $('#lm-start').addEventListener('click', start);
     $('#lm-cancel').addEventListener('click', () => running?.abort());
