@@ -2,7 +2,7 @@
 // Model in the Explore and Map tabs of the word-embedding half, and a word's neighbours under
 // word2vec and under the transformer side by side, both trained on the same corpus. The panel keeps
 // its own copy of the last word2vec model trained in the page, since the explored model changes.
-import { el, html, renderResults, showError } from '../dom.js';
+import { clock, el, fmt, html, renderResults, setProgress, showError } from '../dom.js';
 import { visiblePiece } from '../lm/tokens.js';
 
 const TOPN = 10;
@@ -107,11 +107,8 @@ export default {
       progress.hidden = false;
       try {
         const model = await engine.trainInWorker(corpus.data, {
-          onProgress: (p) => {
-            progress.querySelector('.bar').style.width = `${100 * p.fraction}%`;
-            progress.querySelector('.label').textContent = `word2vec ${(100 * p.fraction).toFixed(0)}%`;
-            progress.setAttribute('aria-valuenow', String(Math.round(100 * p.fraction)));
-          },
+          onProgress: (p) => setProgress(progress, p.fraction,
+            `word2vec ${(100 * p.fraction).toFixed(0)}% · ${fmt(p.wordsPerSecond)} words/s · ETA ${clock(p.etaSeconds)}`),
         });
         word2vec?.model.dispose();
         word2vec = { model, label: `CBOW with the default settings on ${corpus.name}` };
