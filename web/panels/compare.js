@@ -2,7 +2,7 @@
 // Model in the Explore and Map tabs of the word-embedding half, and a word's neighbours under
 // word2vec and under the transformer side by side, both trained on the same corpus. The panel keeps
 // its own copy of the last word2vec model trained in the page, since the explored model changes.
-import { clock, el, fmt, html, renderResults, setProgress, showError } from '../dom.js';
+import { clock, el, fmt, html, renderResults, setProgress, showError, startCancel } from '../dom.js';
 import { visiblePiece } from '../lm/tokens.js';
 
 const TOPN = 10;
@@ -12,6 +12,7 @@ const markup = () => html`
     <button type="button" class="primary" id="cmp-open" disabled>Open the token embeddings in Explore</button>
     <button type="button" id="cmp-map" disabled>… and on the Map</button>
     <button type="button" id="cmp-train-w2v">Train word2vec on this corpus</button>
+    <button type="button" id="cmp-cancel" disabled>Cancel</button>
   </div>
   <p class="hint" id="cmp-status"></p>
   <div class="progress slim" id="cmp-progress" role="progressbar" aria-label="word2vec training for the comparison" aria-valuemin="0" aria-valuemax="100" hidden>
@@ -101,12 +102,14 @@ export default {
       const engine = store.get('engine');
       const corpus = store.get('corpus');
       if (!engine || !corpus) return;
-      const button = $('#cmp-train-w2v');
       const progress = $('#cmp-progress');
-      button.disabled = true;
+      const controller = new AbortController();
+      cancelTraining = () => controller.abort();
+      showRunning(true);
       progress.hidden = false;
       try {
         const model = await engine.trainInWorker(corpus.data, {
+          signal: controller.signal,
           onProgress: (p) => setProgress(progress, p.fraction,
             `word2vec ${(100 * p.fraction).toFixed(0)}% · ${fmt(p.wordsPerSecond)} words/s · ETA ${clock(p.etaSeconds)}`),
         });
@@ -114,9 +117,9 @@ export default {
         word2vec = { model, label: `CBOW with the default settings on ${corpus.name}` };
         compare();
       } catch (e) {
-        showError(error, e);
+        if (e.name !== 'AbortError') showError(error, e);
       } finally {
-        button.disabled = false;
+        showRunning(false);
         progress.hidden = true;
       }
     }
@@ -131,7 +134,10 @@ export default {
     });
     $('#cmp-open').addEventListener('click', () => open('explore'));
     $('#cmp-map').addEventListener('click', () => open('map'));
+    const showRunning = startCancel($('#cmp-train-w2v'), $('#cmp-cancel'));
+    let cancelTraining = () => {};
     $('#cmp-train-w2v').addEventListener('click', trainWord2vec);
+    $('#cmp-cancel').addEventListener('click', () => cancelTraining());
     $('#cmp-form').addEventListener('submit', (e) => { e.preventDefault(); compare(); });
     $('#cmp-status').textContent = status();
   },
