@@ -74,8 +74,8 @@ export default {
     const say = (text) => { readout.textContent = text; };
     const cell = () => (window.innerWidth > 700 ? 6 : 5);
 
-    function drawMatrix(map, matrix, n) {
-      map.draw({ rows: n, cols: n, cell: [cell(), cell()], scale: 1, value: (r, c) => matrix[r * n + c],
+    function drawMatrix(map, matrix, n, scale = 1) {
+      map.draw({ rows: n, cols: n, cell: [cell(), cell()], scale, value: (r, c) => matrix[r * n + c],
         rowLabels: Array.from({ length: n }, (_, i) => String(i)), labelEvery: 8 });
     }
 
@@ -106,8 +106,11 @@ export default {
       learnedCount = Math.min(SHOWN_POSITIONS, similarity.rows);
       learnedMatrix = new Float32Array(learnedCount * learnedCount);
       for (let i = 0; i < learnedCount; i++) learnedMatrix.set(similarity.data.subarray(i * similarity.rows, i * similarity.rows + learnedCount), i * learnedCount);
-      drawMatrix(learnedSim, learnedMatrix, learnedCount);
-      $('#pos-learned-caption').textContent = caption;
+      // Coloured on the scale of its largest similarity off the diagonal (which is 1), so a faint band shows.
+      let scale = 1e-6;
+      for (let i = 0; i < learnedCount; i++) for (let j = 0; j < learnedCount; j++) if (i !== j) scale = Math.max(scale, Math.abs(learnedMatrix[i * learnedCount + j]));
+      drawMatrix(learnedSim, learnedMatrix, learnedCount, scale);
+      $('#pos-learned-caption').textContent = `${caption} (colour scale ±${scale.toFixed(2)})`;
       summarise();
     }
 
