@@ -114,7 +114,7 @@ export default {
           width, height: 180,
           scales: { x: { time: false } },
           axes: [{ label: 'step', size: 36 }, { label: 'loss', size: 44 }],
-          legend: { show: true },
+          legend: { show: true, live: false }, // the series' names; the numbers are in the caption
           series: [{ label: 'step' },
             { label: 'training', stroke: '#2f6fed', width: 1.5, points: { show: false } },
             { label: 'validation', stroke: '#d92d20', width: 2, spanGaps: true, points: { show: true, size: 5 } },
