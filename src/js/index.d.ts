@@ -345,8 +345,11 @@ export declare class Tokenizer {
 }
 
 /**
- * Live probes taken on the current weights while training (in the worker too), at most every
- * `everyMs` and after the last step; they ride on the progress events as `progress.probe`.
+ * Live probes taken on the current weights while training (in the worker too): once before the
+ * first step (the untrained state; a probe the model cannot run, e.g. a fill text longer than the
+ * context, rejects training there), then at most every `everyMs`, and after the last step. They
+ * ride on the progress events as `progress.probe`. With threads, training goes on while a probe
+ * reads the weights.
  */
 export interface LanguageProbe {
   /** Next-word models: continue this prompt (`tokens` tokens at `temperature`, `topK`, `seed`). */
@@ -528,7 +531,7 @@ export declare class LanguageModel {
   /** The token embeddings as word vectors: mostSimilar, analogy, project2d work; words are pieces ('Ġking'). */
   tokenEmbeddings(): Model;
   /** Added positional rows: learned (the trained table) and sinusoidal (context rows); 0 rows for none and rope. */
-  positionalEmbeddings(): PositionalRows & { kind: LanguageModelConfig['positional'] };
+  positionalEmbeddings(): PositionalRows & { kind: LanguageModelConfig['positional']; /** Why there are no rows (none, rope). */ note?: string };
   /** Cosine similarity between positional rows (the first `rows`); null when there are none. */
   positionalSimilarity(options?: { rows?: number }): { rows: number; data: Float32Array } | null;
   /**

@@ -233,7 +233,7 @@ function checkProbe(probe) {
   if (p.fill !== undefined) checkText(p.fill, 'probe.fill');
   if (p.pair !== undefined) checkText(p.pair, 'probe.pair');
   checkWords(p.neighbours, 'probe.neighbours');
-  if (typeof p.positions !== 'boolean' && !Number.isInteger(p.positions)) {
+  if (typeof p.positions !== 'boolean' && !(Number.isInteger(p.positions) && p.positions >= 1)) {
     fail(`probe.positions must be true, false or a number of positions, got ${describe(p.positions)}`);
   }
   checkNumber(p.everyMs, 'probe.everyMs', { min: 0 });
@@ -356,6 +356,12 @@ export async function trainLanguageModel(raw, input, options, env) {
     let lastProbe = -Infinity;
     let last;
     try {
+      if (o.probe) { // the untrained state, before the first step (a bad probe text fails here)
+        last = languageProgress(lm.progress(), baseline);
+        last.probe = takeProbe(lm, tokenizerRaw, config, o.probe);
+        lastProbe = now();
+        onProgress?.(last);
+      }
       for (;;) {
         if (signal?.aborted) {
           lm.cancel();
@@ -502,7 +508,10 @@ export class LanguageModel {
    * inside attention instead of adding a row: see ropeScores()).
    */
   positionalEmbeddings() {
-    return this.#handle().positionalEmbeddings();
+    const p = this.#handle().positionalEmbeddings();
+    if (p.kind === 'none') p.note = "positional 'none' adds no row: the model sees a bag of tokens, without order";
+    if (p.kind === 'rope') p.note = "positional 'rope' adds no row to the input: it rotates q and k inside attention (see ropeScores)";
+    return p;
   }
 
   /** Cosine similarity of every pair of positional rows: { rows, data } (rows × rows), null without rows. */

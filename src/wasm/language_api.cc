@@ -1,5 +1,6 @@
 #include "wasm/language_api.h"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -14,8 +15,28 @@ namespace embedlab::wasm {
 
 namespace {
 
-// A whole number from the JS layer (it has checked the ranges).
-int whole(const val& options, const char* name) { return static_cast<int>(options[name].as<double>()); }
+// A number from JS as an int: NaN is 0, the rest clamped to the int range (a cast would be undefined).
+// The JS layer checks the ranges; this keeps raw calls with any number defined.
+int to_int(double value) {
+  if (!(value == value)) return 0;
+  return static_cast<int>(std::clamp(value, -2147483648.0, 2147483647.0));
+}
+
+// Option `name` of a plain object the JS layer has checked; anything else is an Error, not a JS
+// exception thrown through C++ frames.
+val option(const val& options, const char* name, bool text) {
+  const val value = options.isUndefined() || options.isNull() ? val::undefined() : options[name];
+  if (text ? !value.isString() : !value.isNumber()) {
+    throw Error(std::string("option ") + name + " must be a " + (text ? "string" : "number") + ", got " + describe(value));
+  }
+  return value;
+}
+
+int whole(const val& options, const char* name) { return to_int(option(options, name, false).as<double>()); }
+double number(const val& options, const char* name) { return option(options, name, false).as<double>(); }
+
+// A count or seed from JS: NaN and negatives are 0, huge values capped.
+std::uint64_t to_count(double value) { return value >= 1 ? static_cast<std::uint64_t>(std::min(value, 9007199254740991.0)) : 0; }
 
 std::vector<std::int32_t> one(std::int32_t id) { return {id}; }
 
@@ -65,13 +86,16 @@ val TokenizerTools::merges(const TokenizerHandle& tokenizer) {
 val TokenizerTools::encode(const TokenizerHandle& tokenizer, val text, bool allow_special, double merges) {
   BpeEncodeOptions options;
   options.allow_special = allow_special;
-  if (merges >= 0) options.merges = static_cast<std::size_t>(std::min(merges, 1e12));
+  if (merges >= 0) options.merges = static_cast<std::size_t>(to_count(merges));
   std::vector<std::int32_t> ids;
   encode_with(*tokenizer.shared(), text.isString() ? text.as<std::string>() : bytes_to_string(text), options, ids);
   return encoded(*tokenizer.shared(), ids);
 }
 
 val TokenizerTools::sinusoidal_positions(double rows, double width) {
+  if (!(rows >= 0 && rows <= 65536 && width >= 0 && width <= 8192)) {
+    throw Error("sinusoidal positions: rows (0 to 65,536) and width (2 to 8,192) out of range");
+  }
   const std::vector<float> p = embedlab::sinusoidal_positions(static_cast<std::size_t>(rows), static_cast<std::size_t>(width));
   return floats_to_array(p.data(), p.size());
 }
@@ -101,16 +125,16 @@ LanguageModelHandle* LanguageModelHandle::create(const TokenizerHandle& tokenize
   config.layers = whole(options, "layers");
   config.heads = whole(options, "heads");
   config.context = whole(options, "context");
-  config.positional = parse_positional(options["positional"].as<std::string>());
-  config.causal = parse_language_objective(options["objective"].as<std::string>()) == LanguageObjective::kNextWord;
+  config.positional = parse_positional(option(options, "positional", true).as<std::string>());
+  config.causal = parse_language_objective(option(options, "objective", true).as<std::string>()) == LanguageObjective::kNextWord;
   config.segments = !config.causal;
   config.validate();
   LanguageModelOptions training;
   training.batch = whole(options, "batch");
-  training.steps = static_cast<std::int64_t>(options["steps"].as<double>());
-  training.learning_rate = options["learningRate"].as<double>();
-  training.warmup = static_cast<std::int64_t>(options["warmup"].as<double>());
-  training.seed = static_cast<std::uint64_t>(options["seed"].as<double>());
+  training.steps = static_cast<std::int64_t>(to_count(number(options, "steps")));
+  training.learning_rate = number(options, "learningRate");
+  training.warmup = static_cast<std::int64_t>(to_count(number(options, "warmup")));
+  training.seed = to_count(number(options, "seed"));
   Settings settings = config.settings();
   for (auto& setting : training_settings(training)) settings.push_back(setting);
   auto model = std::make_unique<Model>(Transformer::kKind, tokenizer.shared(), settings);
@@ -126,9 +150,10 @@ LanguageModelHandle* LanguageModelHandle::create(const TokenizerHandle& tokenize
     t->trainer = std::make_unique<LanguageModelTrainer>(*handle->transformer_, t->data, special, training);
     StepLoopOptions loop;
     loop.threads = whole(options, "threads");
-    loop.validation_every = static_cast<std::int64_t>(options["validateEvery"].as<double>());
+    loop.validation_every = static_cast<std::int64_t>(std::max<std::uint64_t>(1, to_count(number(options, "validateEvery"))));
     t->loop = std::make_unique<TrainingLoop>(*t->trainer, loop);
     handle->training_ = std::move(t);
+    handle->last_.steps_total = training.steps;  // what progress() says before the first slice
   } else {
     handle->last_.finished = true;
   }
@@ -210,6 +235,7 @@ const Transformer& LanguageModelHandle::transformer() const { return *transforme
 
 ModelInput LanguageModelHandle::input(const std::string& text, const val& pair) const {
   if (pair.isUndefined() || pair.isNull()) return model_input(model_->tokenizer(), config_, special_, text, nullptr);
+  if (!pair.isString()) throw Error("pair must be a string, got " + describe(pair));
   const std::string second = pair.as<std::string>();
   return model_input(model_->tokenizer(), config_, special_, text, &second);
 }
@@ -267,14 +293,15 @@ val LanguageModelHandle::candidates(const std::vector<std::pair<std::int32_t, do
 
 val LanguageModelHandle::next(std::string text, double top_k) {
   const std::vector<std::int32_t> ids = encode_with_specials(model_->tokenizer(), text, special_);
-  return candidates(next_tokens(*transformer_, ids, static_cast<int>(top_k), special_));
+  return candidates(next_tokens(*transformer_, ids, to_int(top_k), special_));
 }
 
 val LanguageModelHandle::generate(std::string prompt, double tokens, double temperature, double top_k, double seed) {
+  if (!(temperature >= 0)) throw Error("temperature must be 0 or more, got " + plain_number(temperature));
   const std::vector<std::int32_t> ids =
       prompt.empty() ? std::vector<std::int32_t>{} : encode_with_specials(model_->tokenizer(), prompt, special_);
-  const std::vector<std::int32_t> made = sample_tokens(*transformer_, ids, static_cast<int>(tokens), temperature,
-                                                       static_cast<int>(top_k), static_cast<std::uint64_t>(seed), special_);
+  const std::vector<std::int32_t> made =
+      sample_tokens(*transformer_, ids, to_int(tokens), temperature, to_int(top_k), to_count(seed), special_);
   val out = encoded(model_->tokenizer(), made);
   out.set("text", val(model_->tokenizer().decode(made)));
   return out;
@@ -284,7 +311,7 @@ val LanguageModelHandle::fill(std::string text, val pair, double top_k) {
   if (config_.causal) throw Error("fill needs a masked-word model; this one predicts the next word (use next or generate)");
   const ModelInput in = input(text, pair);
   val out = val::array();
-  for (const FilledMask& mask : fill_masks(*transformer_, in.tokens, in.segments, static_cast<int>(top_k), special_)) {
+  for (const FilledMask& mask : fill_masks(*transformer_, in.tokens, in.segments, to_int(top_k), special_)) {
     val m = val::object();
     m.set("position", mask.position);
     m.set("candidates", candidates(mask.candidates));
@@ -313,7 +340,7 @@ val LanguageModelHandle::positional_embeddings() const {
 }
 
 val LanguageModelHandle::attention(std::string text, val pair, double layer) {
-  if (layer < 0 || layer >= config_.layers) {
+  if (!(layer >= 0 && layer < config_.layers) || layer != std::floor(layer)) {
     throw Error("layer " + plain_number(layer) + " does not exist (the model has " + std::to_string(config_.layers) + ": 0 to " +
                 std::to_string(config_.layers - 1) + ")");
   }
@@ -331,9 +358,9 @@ val LanguageModelHandle::attention(std::string text, val pair, double layer) {
 
 double LanguageModelHandle::attention_score(double head, double query, double query_position, double key,
                                             double key_position) const {
-  const auto position = [](double p) { return p < 0 ? static_cast<std::size_t>(-1) : static_cast<std::size_t>(p); };
-  return transformer().attention_score(static_cast<int>(head), static_cast<std::int32_t>(query), position(query_position),
-                                       static_cast<std::int32_t>(key), position(key_position));
+  // Out of range (negative, NaN, huge) stays out of range, so the core names it.
+  const auto position = [](double p) { return p >= 0 && p < 1e9 ? static_cast<std::size_t>(p) : static_cast<std::size_t>(-1); };
+  return transformer().attention_score(to_int(head), to_int(query), position(query_position), to_int(key), position(key_position));
 }
 
 val LanguageModelHandle::save() const {

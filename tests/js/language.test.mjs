@@ -167,6 +167,7 @@ test('inputs: sum = token + position + segment for every positional kind; positi
         assert.equal(positions.kind, positional);
         if (positional === 'none' || positional === 'rope') {
           assert.equal(positions.rows, 0);
+          assert.match(positions.note, positional === 'rope' ? /rotates q and k inside attention/ : /bag of tokens/);
           assert.ok(parts.position.every((v) => v === 0));
           assert.equal(lm.positionalSimilarity(), null);
         } else {
@@ -290,6 +291,9 @@ test('next-word training: progress with baseline and falling validation loss, pr
     assert.ok(validation.at(-1) < validation[0], `validation loss falls: ${validation[0]} -> ${validation.at(-1)}`);
     const probed = events.filter((e) => e.probe);
     assert.ok(probed.length >= 2);
+    assert.equal(probed[0].step, 0, 'the first probe shows the untrained model');
+    assert.equal(probed[0].fraction, 0);
+    assert.equal(probed[0].probe.samples[0].tokens.length, 5);
     const { probe } = last;
     assert.equal(probe.samples[0].prompt, ' the king');
     assert.equal(probe.samples[0].tokens.length, 5);
@@ -407,6 +411,7 @@ test('bad options are refused before training, naming the option', async () => {
     [{ epochs: 3 }, /unknown option 'epochs' for trainLanguageModel/],
     [{ tokenizer: 'gpt2' }, /tokenizer must be a Tokenizer/],
     [{ probe: { every: 3 } }, /unknown option 'every' for probe/],
+    [{ objective: 'masked', probe: { fill: ` ${'the [MASK] '.repeat(20)}` } }, /the input has \d+ tokens; the model's context is 16/],
     [{ threads: 1000 }, /threads/],
     [{ width: 2048, layers: 48, context: 2048 }, /parameters|too large|absurd|memory/],
   ];
