@@ -196,10 +196,12 @@ export default {
         const lm = await engine.trainLanguageModelInWorker(corpus.data, {
           ...options, validateEvery: Math.max(1, Math.round(options.steps / VALIDATIONS)), tokenizer, signal: controller.signal, probe,
           onProgress: (p) => {
-            if (p.phase !== 'model' || p.step === 0) return; // (no loss before the first step)
-            setProgress(box, p.fraction, `step ${fmt(p.step)} of ${fmt(p.steps)} · loss ${p.loss.toFixed(3)}`);
-            $('#lm-stats').textContent = `${fmt(p.tokensPerSecond)} tokens/s${options.threads > 1 ? ` on ${options.threads} threads` : ''} · ETA ${clock(p.etaSeconds)}`;
-            plot(p);
+            if (p.phase !== 'model') return;
+            if (p.step > 0) { // (no loss before the first step; its probe shows the untrained model)
+              setProgress(box, p.fraction, `step ${fmt(p.step)} of ${fmt(p.steps)} · loss ${p.loss.toFixed(3)}`);
+              $('#lm-stats').textContent = `${fmt(p.tokensPerSecond)} tokens/s${options.threads > 1 ? ` on ${options.threads} threads` : ''} · ETA ${clock(p.etaSeconds)}`;
+              plot(p);
+            }
             showProbe(p.probe, p.step);
             store.emit('lm-progress', { ...p, width: options.width });
           },
