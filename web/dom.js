@@ -87,6 +87,21 @@ export function download(bytes, name, type) {
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
 
+/**
+ * Start and Cancel buttons that take turns being enabled; keyboard focus follows, so it never falls
+ * to the top of the page. Returns set(running). `fromPage`: also focus Start when a run ends while
+ * nothing has the focus (not for runs the page starts by itself, which must not move the focus).
+ */
+export function startCancel(start, cancel, { fromPage = true } = {}) {
+  return (running) => {
+    const focused = document.activeElement;
+    start.disabled = running;
+    cancel.disabled = !running;
+    if (running && focused === start) cancel.focus();
+    if (!running && (focused === cancel || (fromPage && (focused === document.body || focused === null)))) start.focus();
+  };
+}
+
 /** Pairs a visible button with a hidden file input: the button is what the keyboard reaches. */
 export function fileButton(button, input, onFile) {
   button.addEventListener('click', () => input.click());

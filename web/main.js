@@ -1,19 +1,26 @@
 // The embedlab playground: a plain user of the npm package in src/js. This file only builds the
-// shell: it mounts the registered panels (web/panels/index.js), loads the engine and shows which
-// model is being explored. Panels talk through the store (web/store.js), never to each other.
+// shell: it mounts the registered panels (web/panels/index.js) in the page's two sections (word
+// embeddings, transformer inputs), loads the engine and shows which model is being explored.
+// Panels talk through the store (web/store.js), never to each other.
 import { init } from '../src/js/index.js';
 import { el, fmt, scoped, showError } from './dom.js';
 import { panels } from './panels/index.js';
 import { createStore } from './store.js';
 import { createTabs } from './tabs.js';
+import { readUrlState, writeUrlState } from './url-state.js';
 import './style.css';
 
 const $ = (id) => document.getElementById(id);
 
-function stepSection({ id, title }, number) {
-  const section = el('article', { class: 'card', id: `${id}-card`, 'aria-labelledby': `${id}-title` },
+const SECTIONS = [
+  { id: 'words', title: 'Word embeddings' },
+  { id: 'transformer', title: 'Transformer inputs' },
+];
+
+function numberedCard({ id, title, wide }, number, container) {
+  const section = el('article', { class: `card${wide ? ' wide' : ''}`, id: `${id}-card`, 'aria-labelledby': `${id}-title` },
     el('h2', { id: `${id}-title`, text: `${number} · ${title}` }));
-  $('steps').append(section);
+  container.append(section);
   return section;
 }
 
@@ -37,13 +44,24 @@ function showModel(current) {
   status.replaceChildren(el('b', { text: 'Model: ' }), `${fmt(model.size)} words × ${model.dim} dimensions, ${label}`);
 }
 
+// The two halves of the page are tabs too; the chosen one is kept in the address bar (#section=…).
+function createSections(store) {
+  const sections = createTabs(document.querySelector('.sections'), null, store, { key: 'section', prefix: 'section' });
+  for (const section of SECTIONS) sections.add(section, $(`section-${section.id}`));
+  const wanted = readUrlState().get('section');
+  if (SECTIONS.some((s) => s.id === wanted)) store.set('section', wanted);
+  store.on('section', (id) => writeUrlState({ section: id }));
+}
+
 async function main() {
-  const store = createStore({ engine: null, corpus: null, model: null, training: { status: 'idle' }, tab: null });
+  const store = createStore({ engine: null, corpus: null, model: null, training: { status: 'idle' }, tab: null, section: null });
+  createSections(store);
   const tabs = createTabs(document.querySelector('.tabs'), $('tab-panels'), store);
   const modules = await Promise.all(panels.map((load) => load()));
-  let step = 0;
+  const numbers = { step: 0, transformer: 0 };
   const mounted = modules.map(({ default: panel }) => {
-    const section = panel.place === 'tab' ? tabs.add(panel) : stepSection(panel, ++step);
+    const section = panel.place === 'tab' ? tabs.add(panel)
+      : numberedCard(panel, ++numbers[panel.place], panel.place === 'step' ? $('steps') : $('section-transformer'));
     section.append(el('p', { class: 'about', text: panel.about }), panel.markup?.() ?? '');
     return panel.mount(section, { store, $: scoped(section) });
   });

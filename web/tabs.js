@@ -1,9 +1,10 @@
 // ARIA tabs (WAI-ARIA Authoring Practices): role=tablist/tab/tabpanel, aria-selected,
 // aria-controls, a roving tabindex, Left/Right (wrapping), Home and End. The selected tab lives in
-// the store ('tab'), so any panel can ask for one without knowing the others.
+// the store (under `key`: 'tab' for the panels on the right, 'section' for the page's two halves),
+// so any panel can ask for one without knowing the others.
 import { el } from './dom.js';
 
-export function createTabs(tablist, container, store) {
+export function createTabs(tablist, container, store, { key = 'tab', prefix = 'tab' } = {}) {
   const tabs = []; // { name, button, panel }
 
   function show(name) {
@@ -14,7 +15,7 @@ export function createTabs(tablist, container, store) {
       tab.panel.hidden = !selected;
     }
   }
-  store.on('tab', show);
+  store.on(key, show);
 
   tablist.addEventListener('keydown', (event) => {
     const at = tabs.findIndex((t) => t.button === document.activeElement);
@@ -24,23 +25,31 @@ export function createTabs(tablist, container, store) {
     if (to === undefined) return;
     event.preventDefault();
     tabs[to].button.focus();
-    store.set('tab', tabs[to].name);
+    store.set(key, tabs[to].name);
   });
 
   return {
-    /** Adds a tab and its panel for a registered panel; returns the panel's section. */
-    add({ id, title }) {
+    /**
+     * Adds a tab for a registered panel; returns the panel's section. `panel` adopts an element
+     * already in the page instead of making a card in `container`.
+     */
+    add({ id, title }, panel = null) {
       const button = el('button', {
-        type: 'button', role: 'tab', id: `tab-button-${id}`, 'data-tab': id, 'aria-controls': `tab-${id}`,
+        type: 'button', role: 'tab', id: `${prefix}-button-${id}`, [`data-${prefix}`]: id, 'aria-controls': `${prefix}-${id}`,
         'aria-selected': 'false', tabindex: '-1', text: title,
-        onclick: () => store.set('tab', id),
+        onclick: () => store.set(key, id),
       });
-      const panel = el('article', { class: 'card tab-panel', id: `tab-${id}`, role: 'tabpanel', 'aria-labelledby': button.id,
-        tabindex: '0', hidden: true });
+      if (!panel) {
+        panel = el('article', { class: 'card tab-panel' });
+        container.append(panel);
+      }
+      Object.assign(panel, { id: `${prefix}-${id}`, hidden: true });
+      panel.setAttribute('role', 'tabpanel');
+      panel.setAttribute('aria-labelledby', button.id);
+      panel.tabIndex = 0;
       tablist.append(button);
-      container.append(panel);
       tabs.push({ name: id, button, panel });
-      if (tabs.length === 1) store.set('tab', id);
+      if (tabs.length === 1) store.set(key, id);
       return panel;
     },
   };

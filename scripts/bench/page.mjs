@@ -2,7 +2,9 @@
 // The playground in headless Chromium: time from page load to a trained default model (CBOW,
 // dim 100, 5 epochs) with one thread and with two, and frames per second while panning the map
 // with 20,000 points. WebGL runs in software here (SwiftShader: --disable-gpu), so FPS is a floor.
-//   node scripts/bench/page.mjs [--repeat N]
+// The transformer half: time from opening it to the first trained next-word model with the default
+// settings (the tokenizer it trains first included), and training tokens/s with 1 and 2 threads.
+//   node scripts/bench/page.mjs [--repeat N] [--parts word2vec,transformer]
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openPage, root, startServer } from '../../tests/e2e/server.mjs';
@@ -10,11 +12,49 @@ import { launchBrowser, openPage, root, startServer } from '../../tests/e2e/serv
 const i = process.argv.indexOf('--repeat');
 const repeat = i > 0 ? Number(process.argv[i + 1]) : 3;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p = process.argv.indexOf('--parts');
+const parts = (p > 0 ? process.argv[p + 1] : 'word2vec,transformer').split(',');
 
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const server = await startServer();
 const browser = await launchBrowser();
 const rows = [];
 try {
+  if (parts.includes('word2vec')) await word2vec();
+  if (parts.includes('transformer')) await transformer();
+} finally {
+  await browser.close();
+  server.stop();
+}
+
+// Page open (transformer section) → a trained next-word model with the default settings; its
+// tokens/s as the page reports it when training ends.
+async function trainLanguageModel(threads) {
+  const started = Date.now();
+  const { page } = await openPage(browser, `${server.url}#section=transformer`);
+  await page.waitForFunction(() => /^done/.test(document.querySelector('#tok-progress .label').textContent), null, { timeout: 300000, polling: 50 });
+  await page.fill('#lm-form [name=lmThreads]', String(threads));
+  await page.click('#lm-start');
+  await page.waitForFunction(() => /^(done|failed)/.test(document.querySelector('#lm-progress .label').textContent), null, { timeout: 900000, polling: 50 });
+  const label = await page.textContent('#lm-progress .label');
+  if (!label.startsWith('done')) throw new Error(`training ${label}: ${await page.textContent('#lm-error')}`);
+  const seconds = (Date.now() - started) / 1000;
+  const rate = Number((await page.textContent('#lm-stats')).match(/^([\d,]+) tokens\/s/)[1].replaceAll(',', ''));
+  await page.close();
+  return { seconds, rate };
+}
+
+async function transformer() {
+  for (const threads of [1, 2]) {
+    const runs = [];
+    for (let r = 0; r < repeat; r++) runs.push(await trainLanguageModel(threads));
+    const name = `${threads} thread${threads > 1 ? 's' : ''}`;
+    rows.push(`| transformer: open → trained next-word model (defaults), ${name} | ${median(runs.map((x) => x.seconds)).toFixed(1)} s |`);
+    rows.push(`| transformer: training, ${name} | ${fmt(median(runs.map((x) => x.rate)))} tokens/s |`);
+  }
+}
+
+async function word2vec() {
   let lastPage = null;
   for (const threads of [1, 2]) {
     const times = [];
@@ -60,9 +100,7 @@ try {
   const seconds = (Date.now() - t0) / 1000;
   await page.mouse.up();
   rows.push(`| panning the map, 20,000 points (software WebGL) | ${((f1 - f0) / seconds).toFixed(0)} frames/s |`);
-} finally {
-  await browser.close();
-  server.stop();
+  await page.close();
 }
 const table = ['| measure (headless Chromium, median of ' + repeat + ') | result |', '|---|---|', ...rows].join('\n');
 console.log(table);

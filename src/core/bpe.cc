@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "core/error.h"
+#include "core/json.h"
 #include "core/pretokenizer.h"
 #include "core/text.h"
 
@@ -425,6 +426,83 @@ std::shared_ptr<const BpeTokenizer> bpe_from_tiktoken(std::string_view ranks, co
     }
     merge_of_pair.emplace(pair_key(symbols[0], symbols[1]), static_cast<std::int32_t>(merges.size()));
     merges.push_back(TokenMerge{symbols[0], symbols[1], 0});
+  }
+  return std::make_shared<const BpeTokenizer>(byte_ids, std::move(merges));
+}
+
+// ---- GPT-2's Hugging Face files ---------------------------------------------------------------------
+
+std::shared_ptr<const BpeTokenizer> bpe_from_huggingface(std::string_view vocab_json, std::string_view merges_txt,
+                                                         const std::string& vocab_source, const std::string& merges_source) {
+  const JsonValue vocab = parse_json(vocab_json, vocab_source);
+  if (vocab.type != JsonValue::Type::kObject) {
+    throw Error(vocab_source + ": expected an object of token: id, found " + std::string(json_type_name(vocab.type)));
+  }
+  std::unordered_map<std::string, std::int32_t> id_of;  // printable spelling -> id
+  std::vector<std::string> spelling;                     // id -> printable spelling
+  for (const auto& [token, value] : vocab.members) {
+    const std::uint64_t id = value.as_count(vocab_source + " token " + quote(token));
+    if (id >= BpeTokenizer::kMaxVocabularySize) {
+      throw Error(vocab_source + ": token " + quote(token) + " has id " + std::to_string(id) + ", too large");
+    }
+    if (id >= spelling.size()) spelling.resize(id + 1);
+    if (!spelling[id].empty()) {
+      throw Error(vocab_source + ": id " + std::to_string(id) + " is both " + quote(spelling[id]) + " and " + quote(token));
+    }
+    spelling[id] = token;
+    id_of.emplace(token, static_cast<std::int32_t>(id));
+  }
+  const auto id_in_vocab = [&](const std::string& token, const std::string& where) {
+    const auto found = id_of.find(token);
+    if (found == id_of.end()) throw Error(where + quote(token) + " is not in " + vocab_source);
+    return found->second;
+  };
+  std::array<std::int32_t, BpeTokenizer::kByteTokens> byte_ids;
+  std::string spelt;
+  for (std::size_t b = 0; b < BpeTokenizer::kByteTokens; ++b) {
+    spelt.clear();
+    append_utf8(printable_bytes()[b], spelt);
+    const std::int32_t id = id_in_vocab(spelt, "the token of byte " + std::to_string(b) + " ");
+    if (id >= static_cast<std::int32_t>(BpeTokenizer::kByteTokens)) {
+      throw Error(vocab_source + ": the token of byte " + std::to_string(b) + " (" + quote(spelt) + ") has id " +
+                  std::to_string(id) + "; the 256 byte tokens must have the ids 0 to 255");
+    }
+    byte_ids[b] = id;
+  }
+  std::vector<TokenMerge> merges;
+  std::size_t line_number = 0;
+  for (std::size_t start = 0; start < merges_txt.size();) {
+    const std::size_t end = std::min(merges_txt.find('\n', start), merges_txt.size());
+    std::string_view line = merges_txt.substr(start, end - start);
+    start = end + 1;
+    ++line_number;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.empty() || (line_number == 1 && line.substr(0, 8) == "#version")) continue;
+    const std::string where = merges_source + " line " + count_text(line_number) + ": ";
+    const std::size_t space = line.find(' ');
+    if (space == std::string_view::npos || space == 0 || space + 1 == line.size() ||
+        line.find(' ', space + 1) != std::string_view::npos) {
+      throw Error(where + "expected two tokens separated by one space, found " + quote(line));
+    }
+    const std::string left(line.substr(0, space)), right(line.substr(space + 1));
+    const auto made = static_cast<std::int32_t>(BpeTokenizer::kByteTokens + merges.size());
+    const std::int32_t joined = id_in_vocab(left + right, where + "the merged token ");
+    if (joined != made) {
+      throw Error(where + quote(left) + " + " + quote(right) + " makes id " + std::to_string(joined) + " in " +
+                  vocab_source + "; merge " + count_text(merges.size() + 1) + " must make id " + std::to_string(made));
+    }
+    merges.push_back(TokenMerge{id_in_vocab(left, where), id_in_vocab(right, where), 0});
+  }
+  const std::size_t made = BpeTokenizer::kByteTokens + merges.size();
+  for (std::size_t id = 0; id < spelling.size(); ++id) {
+    const bool end_of_text = id == made && spelling[id] == BpeTokenizer::special_tokens()[0];
+    if (id >= made && !end_of_text) {
+      throw Error(vocab_source + (spelling[id].empty() ? ": no token has id " + std::to_string(id)
+                                                       : ": token " + quote(spelling[id]) + " (id " + std::to_string(id) +
+                                                             ") is neither a byte, nor made by a merge of " +
+                                                             merges_source + ", nor <|endoftext|> after them"));
+    }
+    if (id < made && spelling[id].empty()) throw Error(vocab_source + ": no token has id " + std::to_string(id));
   }
   return std::make_shared<const BpeTokenizer>(byte_ids, std::move(merges));
 }

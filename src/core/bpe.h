@@ -90,6 +90,16 @@ std::shared_ptr<const BpeTokenizer> make_bpe_tokenizer(const Settings& settings,
 // two earlier ones. `source` names the input in errors.
 std::shared_ptr<const BpeTokenizer> bpe_from_tiktoken(std::string_view ranks, const std::string& source = "ranks");
 
+// GPT-2's tokenizer as Hugging Face ships it: `vocab_json` maps each token, spelt with GPT-2's
+// printable stand-ins for bytes ("\u0120the"), to its id; `merges_txt` lists the merges in order, one
+// "left right" pair a line (after an optional "#version" line). The 256 byte tokens must have ids
+// 0 to 255, merge i must make id 256 + i, and the only other token allowed is <|endoftext|> right
+// after the merges. The ids so equal GPT-2's. Errors name the file (`vocab_source`,
+// `merges_source`), the line or token.
+std::shared_ptr<const BpeTokenizer> bpe_from_huggingface(std::string_view vocab_json, std::string_view merges_txt,
+                                                         const std::string& vocab_source = "vocab.json",
+                                                         const std::string& merges_source = "merges.txt");
+
 struct BpeTrainOptions {
   std::size_t vocabulary_size = 4000;  // bytes + merges + special tokens
 };

@@ -392,14 +392,7 @@ VectorFormat detect_format(std::string_view bytes, const std::string& source) {
               "numbers (GloVe), found " + quote(header));
 }
 
-namespace {
-
-// The word vectors of an embedlab model file: word2vec's input vectors, a language model's token
-// embeddings (wte.weight, docs/transformer.md).
-Embeddings model_vectors(std::string_view bytes, const std::string& source) {
-  std::istringstream in{std::string(bytes)};
-  const Model model = Model::load(in, source);
-  if (model.kind() == Model::kTokenizer) throw Error("'" + source + "' is a tokenizer; it has no vectors");
+Embeddings model_word_vectors(const Model& model) {
   const std::string matrix = model.has_matrix("wte.weight") ? "wte.weight" : "input";
   const auto* bpe = dynamic_cast<const BpeTokenizer*>(&model.tokenizer());
   if (bpe == nullptr) return model.embeddings(matrix);
@@ -408,6 +401,15 @@ Embeddings model_vectors(std::string_view bytes, const std::string& source) {
   std::vector<std::string> pieces;
   for (std::size_t id = 0; id < bpe->size(); ++id) pieces.push_back(bpe->piece(static_cast<std::int32_t>(id)));
   return Embeddings(std::move(pieces), model.matrix(matrix), model.vocabulary().counts());
+}
+
+namespace {
+
+Embeddings model_vectors(std::string_view bytes, const std::string& source) {
+  std::istringstream in{std::string(bytes)};
+  const Model model = Model::load(in, source);
+  if (model.kind() == Model::kTokenizer) throw Error("'" + source + "' is a tokenizer; it has no vectors");
+  return model_word_vectors(model);
 }
 
 Embeddings parse_as(VectorFormat format, std::string_view bytes, const std::string& source) {

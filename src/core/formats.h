@@ -10,6 +10,8 @@
 
 namespace embedlab {
 
+class Model;
+
 enum class VectorFormat { kAuto, kWord2VecText, kWord2VecBinary, kGloveText };
 
 // Parses vectors from the bytes of a file; `source` names it in error messages.
@@ -17,6 +19,9 @@ enum class VectorFormat { kAuto, kWord2VecText, kWord2VecBinary, kGloveText };
 // model's: its token embeddings, wte.weight). Throws Error with the line (or vector) number and what
 // was expected on any malformed input.
 Embeddings parse_vectors(std::string_view bytes, const std::string& source, VectorFormat format = VectorFormat::kAuto);
+// The word vectors of a model: word2vec's input vectors, a language model's token embeddings
+// (wte.weight) with byte-pair tokens spelt as GPT-2 prints them (a space is \u0120).
+Embeddings model_word_vectors(const Model& model);
 // Reads a file from disk (throws Error when it cannot be opened).
 Embeddings load_vectors(const std::string& path, VectorFormat format = VectorFormat::kAuto);
 // Detects the format of a vectors file from its first bytes.

@@ -294,6 +294,26 @@ std::vector<std::int32_t> sample_tokens(Transformer& transformer, const std::vec
   return out;
 }
 
+std::vector<std::pair<std::int32_t, double>> next_tokens(Transformer& transformer, const std::vector<std::int32_t>& prompt,
+                                                        int top_k, const SpecialTokens& special) {
+  const TransformerConfig& config = transformer.config();
+  if (!config.causal) throw Error("next-token probabilities need a next-word model; this one was trained on masked words (use fill)");
+  if (prompt.empty()) throw Error("the prompt has no tokens");
+  const std::size_t length = std::min(prompt.size(), static_cast<std::size_t>(config.context));
+  TokenBatch row;
+  row.rows = 1;
+  row.length = static_cast<int>(length);
+  row.tokens.assign(prompt.end() - static_cast<std::ptrdiff_t>(length), prompt.end());
+  row.targets.assign(length, -1);
+  auto workspace = transformer.make_workspace(1, row.length);
+  transformer.forward_backward(row, *workspace, nullptr, 1.0f, nullptr);
+  const float* last = transformer.logits(*workspace) + (length - 1) * static_cast<std::size_t>(config.vocab);
+  const std::vector<double> p = probabilities(last, config.vocab, 1.0, special);
+  std::vector<std::pair<std::int32_t, double>> out;
+  for (std::int32_t id : top_indices(p, top_k)) out.emplace_back(id, p[id]);
+  return out;
+}
+
 std::vector<FilledMask> fill_masks(Transformer& transformer, const std::vector<std::int32_t>& tokens,
                                    const std::vector<std::int32_t>& segments, int top_k, const SpecialTokens& special) {
   const TransformerConfig& config = transformer.config();
@@ -352,6 +372,31 @@ std::vector<std::int32_t> encode_with_specials(const Tokenizer& tokenizer, std::
   }
   if (ids.empty()) throw Error("the text has no token the model knows");
   return ids;
+}
+
+ModelInput model_input(const Tokenizer& tokenizer, const TransformerConfig& config, const SpecialTokens& special,
+                       std::string_view text, const std::string* pair) {
+  ModelInput input;
+  input.tokens = encode_with_specials(tokenizer, text, special);
+  if (!config.segments) {
+    if (pair != nullptr) throw Error("a second sentence (pair) needs a masked-word model (one with segments)");
+  } else {
+    special.require_masked_word();
+    input.tokens.insert(input.tokens.begin(), special.cls);
+    input.tokens.push_back(special.sep);
+    input.segments.assign(input.tokens.size(), 0);
+    if (pair != nullptr) {
+      const std::vector<std::int32_t> second = encode_with_specials(tokenizer, *pair, special);
+      input.tokens.insert(input.tokens.end(), second.begin(), second.end());
+      input.tokens.push_back(special.sep);
+      input.segments.resize(input.tokens.size(), 1);
+    }
+  }
+  if (input.tokens.size() > static_cast<std::size_t>(config.context)) {
+    throw Error("the input has " + std::to_string(input.tokens.size()) + " tokens; the model's context is " +
+                std::to_string(config.context));
+  }
+  return input;
 }
 
 TokenSentences encode_lines(std::string_view text, const Tokenizer& tokenizer) {

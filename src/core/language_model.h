@@ -102,6 +102,12 @@ std::vector<std::int32_t> sample_tokens(Transformer& transformer, const std::vec
                                         int count, double temperature, int top_k, std::uint64_t seed,
                                         const SpecialTokens& special);
 
+// The `top_k` most likely next tokens after `prompt` (ids) of a next-word model, with their
+// probabilities (softmax over the non-special tokens), most likely first. Throws Error for a
+// masked-word model or an empty prompt.
+std::vector<std::pair<std::int32_t, double>> next_tokens(Transformer& transformer, const std::vector<std::int32_t>& prompt,
+                                                        int top_k, const SpecialTokens& special);
+
 // For each [MASK] of `tokens` (with `segments`, may be empty) in a masked-word model: its position
 // and the `top_k` most likely tokens with their probabilities, most likely first.
 struct FilledMask {
@@ -116,6 +122,15 @@ std::vector<FilledMask> fill_masks(Transformer& transformer, const std::vector<s
 // is " cat", not " " then "cat"). Throws Error when the text has no token.
 std::vector<std::int32_t> encode_with_specials(const Tokenizer& tokenizer, std::string_view text,
                                                const SpecialTokens& special);
+
+// What a model is given for `text`: its ids (encode_with_specials) and, for a model with segments
+// (masked-word), [CLS] TEXT [SEP] (PAIR [SEP]) with segment ids 0 then 1. Throws Error when `pair`
+// is given to a model without segments or the input does not fit the context.
+struct ModelInput {
+  std::vector<std::int32_t> tokens, segments;  // segments empty without segments
+};
+ModelInput model_input(const Tokenizer& tokenizer, const TransformerConfig& config, const SpecialTokens& special,
+                       std::string_view text, const std::string* pair);
 
 // One line of text per sentence, through `tokenizer`; empty lines are skipped.
 TokenSentences encode_lines(std::string_view text, const Tokenizer& tokenizer);

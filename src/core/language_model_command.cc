@@ -72,27 +72,8 @@ struct LanguageModelFile {
   // TEXT, or with segments (masked-word) [CLS] TEXT [SEP] (PAIR [SEP]).
   std::pair<std::vector<std::int32_t>, std::vector<std::int32_t>> input(const std::string& text,
                                                                         const std::string* pair) const {
-    const Tokenizer& tokenizer = model.tokenizer();
-    std::vector<std::int32_t> tokens = encode_with_specials(tokenizer, text, special), segments;
-    if (!config.segments) {
-      if (pair != nullptr) throw Error("--pair needs a masked-word model (one with segments)");
-      return {tokens, segments};
-    }
-    special.require_masked_word();
-    tokens.insert(tokens.begin(), special.cls);
-    tokens.push_back(special.sep);
-    segments.assign(tokens.size(), 0);
-    if (pair != nullptr) {
-      const std::vector<std::int32_t> second = encode_with_specials(tokenizer, *pair, special);
-      tokens.insert(tokens.end(), second.begin(), second.end());
-      tokens.push_back(special.sep);
-      segments.resize(tokens.size(), 1);
-    }
-    if (tokens.size() > static_cast<std::size_t>(config.context)) {
-      throw Error("the input has " + std::to_string(tokens.size()) + " tokens; the model's context is " +
-                  std::to_string(config.context));
-    }
-    return {tokens, segments};
+    ModelInput in = model_input(model.tokenizer(), config, special, text, pair);
+    return {std::move(in.tokens), std::move(in.segments)};
   }
 };
 

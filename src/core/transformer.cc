@@ -92,6 +92,15 @@ inline float* row_of(float* base, std::size_t r, std::size_t n) { return base + 
 inline const float* row_of(const float* base, std::size_t r, std::size_t n) { return base + r * n; }
 
 // out (rows×cols) += bias on every row.
+// RoPE: each pair (x[2k], x[2k+1]) rotated by the angle whose cosine and sine are cos[k], sin[k].
+void rotate_pairs(float* x, const float* cos, const float* sin, std::size_t half) {
+  for (std::size_t k = 0; k < half; ++k) {
+    const float x0 = x[2 * k], x1 = x[2 * k + 1];
+    x[2 * k] = x0 * cos[k] - x1 * sin[k];
+    x[2 * k + 1] = x0 * sin[k] + x1 * cos[k];
+  }
+}
+
 void add_bias(float* out, const float* bias, std::size_t rows, std::size_t cols) {
   for (std::size_t r = 0; r < rows; ++r) kernels::axpy(1.0f, bias, row_of(out, r, cols), cols);
 }
@@ -104,6 +113,25 @@ void bias_backward(const float* dout, float* dbias, std::size_t rows, std::size_
 }  // namespace
 
 // ---- configuration --------------------------------------------------------------------------------
+
+std::vector<float> sinusoidal_positions(std::size_t rows, std::size_t width) {
+  if (width == 0 || width % 2 != 0) throw Error("sinusoidal positions need an even width, got " + std::to_string(width));
+  std::vector<float> p(rows * width);
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t k = 0; 2 * k < width; ++k) {
+      // P[i][2k] = sin(i / 10000^(2k/d)), P[i][2k+1] = cos(same)
+      const double angle = static_cast<double>(i) / std::pow(10000.0, static_cast<double>(2 * k) / static_cast<double>(width));
+      p[i * width + 2 * k] = static_cast<float>(std::sin(angle));
+      p[i * width + 2 * k + 1] = static_cast<float>(std::cos(angle));
+    }
+  }
+  return p;
+}
+
+double rope_angle(std::size_t position, std::size_t k, std::size_t head_size) {
+  // θ = i · 10000^(-2k/dh)
+  return static_cast<double>(position) * std::pow(10000.0, -static_cast<double>(2 * k) / static_cast<double>(head_size));
+}
 
 const char* positional_name(Positional positional) { return kPositionalNames[static_cast<int>(positional)]; }
 
@@ -274,26 +302,14 @@ Transformer::Transformer(Model& model, const TransformerConfig& config) : config
 
   const auto context = static_cast<std::size_t>(config_.context);
   const auto width = static_cast<std::size_t>(config_.width);
-  if (config_.positional == Positional::kSinusoidal) {
-    sinusoid_.resize(context * width);
-    for (std::size_t i = 0; i < context; ++i) {
-      for (std::size_t k = 0; 2 * k < width; ++k) {
-        // P[i][2k] = sin(i / 10000^(2k/d)), P[i][2k+1] = cos(same)
-        const double angle = static_cast<double>(i) / std::pow(10000.0, static_cast<double>(2 * k) / static_cast<double>(width));
-        sinusoid_[i * width + 2 * k] = static_cast<float>(std::sin(angle));
-        sinusoid_[i * width + 2 * k + 1] = static_cast<float>(std::cos(angle));
-      }
-    }
-  }
+  if (config_.positional == Positional::kSinusoidal) sinusoid_ = sinusoidal_positions(context, width);
   if (config_.positional == Positional::kRope) {
     const auto half = static_cast<std::size_t>(config_.head_size() / 2);
     rope_cos_.resize(context * half);
     rope_sin_.resize(context * half);
     for (std::size_t i = 0; i < context; ++i) {
       for (std::size_t k = 0; k < half; ++k) {
-        // θ = i · 10000^(-2k/dh)
-        const double angle = static_cast<double>(i) *
-                             std::pow(10000.0, -static_cast<double>(2 * k) / static_cast<double>(config_.head_size()));
+        const double angle = rope_angle(i, k, static_cast<std::size_t>(config_.head_size()));
         rope_cos_[i * half + k] = static_cast<float>(std::cos(angle));
         rope_sin_[i * half + k] = static_cast<float>(std::sin(angle));
       }
@@ -388,6 +404,44 @@ void Transformer::embed(std::int32_t token, std::size_t position, std::int32_t s
   if (wse_ != nullptr) kernels::axpy(1.0f, wse_ + static_cast<std::size_t>(segment) * d, out, d);
 }
 
+double Transformer::attention_score(int head, std::int32_t query, std::size_t query_position, std::int32_t key,
+                                    std::size_t key_position) const {
+  if (head < 0 || head >= config_.heads) {
+    throw Error("head " + std::to_string(head) + " does not exist (the model has " + std::to_string(config_.heads) + ")");
+  }
+  for (const std::int32_t token : {query, key}) {
+    if (token < 0 || token >= config_.vocab) {
+      throw Error("token id " + std::to_string(token) + " is outside the vocabulary (0 to " + std::to_string(config_.vocab - 1) + ")");
+    }
+  }
+  for (const std::size_t position : {query_position, key_position}) {
+    if (position >= static_cast<std::size_t>(config_.context)) {
+      throw Error("position " + std::to_string(position) + " is outside the context (0 to " +
+                  std::to_string(config_.context - 1) + ")");
+    }
+  }
+  const auto d = static_cast<std::size_t>(config_.width);
+  const auto dh = static_cast<std::size_t>(config_.head_size());
+  const Layer& p = layers_[0];
+  std::vector<float> x(2 * d), ln(2 * d), mean(2), rstd(2), qkv(2 * 3 * d);
+  embed(query, query_position, 0, x.data());
+  embed(key, key_position, 0, x.data() + d);
+  kernels::layernorm_forward(x.data(), p[Layer::kLn1W], p[Layer::kLn1B], ln.data(), mean.data(), rstd.data(), 2, d,
+                             kLayerNormEps);
+  kernels::matmul_bt(ln.data(), p[Layer::kAttnW], qkv.data(), 2, 3 * d, d, false);
+  add_bias(qkv.data(), p[Layer::kAttnB], 2, 3 * d);
+  float* q = qkv.data() + static_cast<std::size_t>(head) * dh;              // row 0, q columns
+  float* k = qkv.data() + 3 * d + d + static_cast<std::size_t>(head) * dh;  // row 1, k columns
+  if (config_.positional == Positional::kRope) {
+    const std::size_t half = dh / 2;
+    rotate_pairs(q, rope_cos_.data() + query_position * half, rope_sin_.data() + query_position * half, half);
+    rotate_pairs(k, rope_cos_.data() + key_position * half, rope_sin_.data() + key_position * half, half);
+  }
+  double score = 0.0;
+  for (std::size_t i = 0; i < dh; ++i) score += static_cast<double>(q[i]) * k[i];
+  return score / std::sqrt(static_cast<double>(dh));
+}
+
 InputParts Transformer::inputs(const std::vector<std::int32_t>& tokens, const std::vector<std::int32_t>& segments) const {
   if (tokens.empty() || tokens.size() > static_cast<std::size_t>(config_.context)) {
     throw Error("a sequence of " + with_commas(static_cast<long long>(tokens.size())) +
@@ -450,13 +504,7 @@ void Transformer::attention_forward(const Layer& layer, Workspace& ws, std::size
         if (!rope) continue;
         const float* cos = rope_cos_.data() + t * half;
         const float* sin = rope_sin_.data() + t * half;
-        for (float* x : {a.q.data() + at, a.k.data() + at}) {
-          for (std::size_t k = 0; k < half; ++k) {
-            const float x0 = x[2 * k], x1 = x[2 * k + 1];
-            x[2 * k] = x0 * cos[k] - x1 * sin[k];
-            x[2 * k + 1] = x0 * sin[k] + x1 * cos[k];
-          }
-        }
+        for (float* x : {a.q.data() + at, a.k.data() + at}) rotate_pairs(x, cos, sin, half);
       }
     }
   }

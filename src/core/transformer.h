@@ -24,6 +24,12 @@ enum class Positional { kNone, kSinusoidal, kLearned, kRope };
 const char* positional_name(Positional positional);
 Positional parse_positional(const std::string& name);
 
+// Sinusoidal positions (docs/transformer.md), rows × width row-major: P[i][2k] = sin(i / 10000^(2k/width)),
+// P[i][2k+1] = cos(same). Throws Error on an odd or zero width.
+std::vector<float> sinusoidal_positions(std::size_t rows, std::size_t width);
+// RoPE's angle for pair k of a head of `head_size` at `position`: position · 10000^(-2k/head_size).
+double rope_angle(std::size_t position, std::size_t k, std::size_t head_size);
+
 struct TransformerConfig {
   int vocab = 0, width = 64, layers = 2, heads = 4, context = 64;
   Positional positional = Positional::kLearned;
@@ -113,6 +119,13 @@ class Transformer {
   // Layer `layer`'s attention probabilities from the last forward in `ws`:
   // rows × heads × length × length, [row][head][query i][key j] (row i sums to 1).
   const float* attention(const Workspace& ws, int layer) const;
+
+  // The first layer's attention score of head `head` (q·k / sqrt(dh), before the mask and softmax)
+  // for token `query` at `query_position` against token `key` at `key_position`, each embedded
+  // alone (segment A): with rope it depends only on the positions' offset (the RoPE demo). Throws
+  // Error on a head, token or position out of range.
+  double attention_score(int head, std::int32_t query, std::size_t query_position, std::int32_t key,
+                         std::size_t key_position) const;
 
   // The input embedding of one sequence (segments empty = all sentence A), part by part.
   InputParts inputs(const std::vector<std::int32_t>& tokens, const std::vector<std::int32_t>& segments) const;

@@ -1,4 +1,5 @@
 // Embedlab: an initialised wasm module and what it offers (load, train, the worker, tokenize).
+import { checkLanguageTraining, loadLanguageModel, loadTokenizer, sinusoidalPositions, trainLanguageModel, trainTokenizer } from './language.js';
 import { Model } from './model.js';
 import { checkTraining, train as trainHere } from './training.js';
 import { checkCount, checkWords, describe, fail, toBytes } from './validation.js';
@@ -110,5 +111,54 @@ export class Embedlab {
   /** `text` as training tokenizes it: one line per input line, tokens separated by single spaces. */
   tokenize(text, options) {
     return raws.get(this).Library.tokenize(typeof text === 'string' ? text : toBytes(text, 'text'), options);
+  }
+
+  // ---- tokenizers and language models (language.js) ----
+
+  /** Learns a byte-pair tokenizer on `text`; resolves to a Tokenizer. */
+  trainTokenizer(text, options) {
+    return trainTokenizer(raws.get(this), text, options);
+  }
+
+  /** trainTokenizer() in the worker (browsers); the tokenizer comes back as its file. */
+  trainTokenizerInWorker(text, options = {}) {
+    const { onProgress, signal, ...plain } = options;
+    return this.#workers.request({ type: 'trainTokenizer', init: this.#workerInit(), text, options: plain }, { signal, progress: onProgress })
+      .then((m) => this.loadTokenizer(new Uint8Array(m.bytes)));
+  }
+
+  /** A tokenizer file, GPT-2's ranks (.tiktoken) or Hugging Face's { vocab, merges }. */
+  loadTokenizer(input, options) {
+    return loadTokenizer(raws.get(this), input, options);
+  }
+
+  /** Trains a transformer language model on `text` (one sentence a line); resolves to a LanguageModel. */
+  trainLanguageModel(text, options = {}) {
+    return trainLanguageModel(raws.get(this), text, options, this);
+  }
+
+  /** trainLanguageModel() in the worker (browsers): progress and probes come back as messages, the model as its file. */
+  trainLanguageModelInWorker(text, options = {}) {
+    let plain;
+    try {
+      text = checkLanguageTraining(raws.get(this), text, options, this.maxThreads).text;
+      const { onProgress, signal, tokenizer, ...rest } = options;
+      plain = { ...rest, tokenizer: tokenizer?.save() };
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#workers.request({ type: 'trainLanguageModel', init: this.#workerInit(), text, options: plain },
+      { signal: options.signal, progress: options.onProgress })
+      .then((m) => this.loadLanguageModel(new Uint8Array(m.bytes), { training: m.training }));
+  }
+
+  /** A language model file (LanguageModel.save()). */
+  loadLanguageModel(bytes, options) {
+    return loadLanguageModel(raws.get(this), bytes, options);
+  }
+
+  /** The sinusoidal positional table (rows × width) exactly as the engine adds it. */
+  sinusoidalPositions(rows, width) {
+    return sinusoidalPositions(raws.get(this), rows, width);
   }
 }

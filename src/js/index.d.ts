@@ -245,7 +245,305 @@ export declare class Embedlab {
   fromVectors(words: string[], dim: number, data: Float32Array): Model;
   /** `text` as train() tokenizes it: one line per input line, tokens separated by single spaces. */
   tokenize(text: string | Uint8Array | ArrayBuffer, options?: TokenizeOptions): string;
+  /** Learns a byte-pair tokenizer (GPT-2's kind) on `text`, in slices; aborting rejects with an AbortError. */
+  trainTokenizer(text: string | Uint8Array | ArrayBuffer, options?: TrainTokenizerOptions): Promise<Tokenizer>;
+  /** trainTokenizer() in the Web Worker (browsers). */
+  trainTokenizerInWorker(text: string | Uint8Array | ArrayBuffer, options?: TrainTokenizerOptions): Promise<Tokenizer>;
+  /**
+   * A tokenizer from: an embedlab tokenizer (or model) file; GPT-2's ranks as a .tiktoken file
+   * (text or bytes) or js-tiktoken's `{ bpe_ranks }`; Hugging Face's GPT-2 files `{ vocab, merges }`
+   * (vocab.json as text, bytes or the parsed object; merges.txt as text or bytes). GPT-2's files give
+   * GPT-2's ids.
+   */
+  loadTokenizer(input: TokenizerSource, options?: { name?: string }): Tokenizer;
+  /** Trains a transformer language model on `text` (one sentence a line), on the calling thread in slices. */
+  trainLanguageModel(text: string | Uint8Array | ArrayBuffer, options?: LanguageModelOptions): Promise<LanguageModel>;
+  /** trainLanguageModel() in the Web Worker (browsers); progress and probes arrive through onProgress. */
+  trainLanguageModelInWorker(text: string | Uint8Array | ArrayBuffer, options?: LanguageModelOptions): Promise<LanguageModel>;
+  /** A language model file (LanguageModel.save()). */
+  loadLanguageModel(bytes: Uint8Array | ArrayBuffer, options?: { name?: string; training?: LanguageTrainingStats }): LanguageModel;
+  /** The sinusoidal positional table as the engine adds it: P[i][2k] = sin(i / 10000^(2k/width)), P[i][2k+1] = cos(same). */
+  sinusoidalPositions(rows: number, width: number): PositionalRows;
 }
 
 /** Loads the module once (memoised). Threads are used where available unless `threads: false`. */
 export declare function init(options?: { threads?: boolean }): Promise<Embedlab>;
+
+// ---- tokenizers and language models ----
+
+export type TokenizerSource =
+  | Uint8Array
+  | ArrayBuffer
+  | string
+  | { bpe_ranks: string }
+  | { vocab: string | Uint8Array | Record<string, number>; merges: string | Uint8Array };
+
+export interface TokenizerTrainProgress {
+  mergesDone: number;
+  mergesTotal: number;
+  /** Pre-tokenized pieces of the text, and how many distinct ones training works on. */
+  pieces: number;
+  distinctPieces: number;
+  elapsedMs: number;
+  /** mergesDone / mergesTotal. */
+  fraction: number;
+  etaSeconds: number;
+  finished: boolean;
+}
+
+export interface TrainTokenizerOptions {
+  /** Tokens: 256 bytes + merges + 5 special tokens (4000); at most what the text supports. */
+  vocabSize?: number;
+  /** Milliseconds of training between progress reports and abort checks (50). */
+  sliceMs?: number;
+  onProgress?: (progress: TokenizerTrainProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** One merge: tokens `left` and `right` became token `id` (= 256 + its index). */
+export interface TokenMerge {
+  left: number;
+  right: number;
+  id: number;
+  /** The new token as GPT-2 prints it ('Ġthe'). */
+  piece: string;
+  /** How often the pair occurred when it was merged (0 for loaded GPT-2 files). */
+  count: number;
+}
+
+export interface Encoding {
+  ids: Uint32Array;
+  /** GPT-2's printable spelling of each token: a space is 'Ġ', a newline 'Ċ'. */
+  pieces: string[];
+  /** Each token's own text, whitespace as it is (a token cut inside a character shows U+FFFD). */
+  texts: string[];
+}
+
+/**
+ * A tokenizer: byte-level BPE (trained, or GPT-2's) or word. Ids: the 256 bytes, then one per merge,
+ * then <|endoftext|> [CLS] [SEP] [MASK] [PAD]. Owns wasm memory: call dispose().
+ */
+export declare class Tokenizer {
+  private constructor();
+  readonly kind: 'bpe' | 'word';
+  /** Tokens in the vocabulary. */
+  readonly size: number;
+  /** The merges in the order they were learnt (replay them with encode's `merges`). */
+  readonly merges: readonly TokenMerge[];
+  readonly disposed: boolean;
+  /** `merges`: apply only the first N merges; `allowSpecial`: read [MASK], <|endoftext|>... as special tokens. */
+  encode(text: string | Uint8Array, options?: { merges?: number; allowSpecial?: boolean }): Encoding;
+  /** The text of token ids. */
+  decode(ids: ArrayLike<number>): string;
+  /** The exact bytes of token ids. */
+  decodeBytes(ids: ArrayLike<number>): Uint8Array;
+  /** How token `id` reads, as GPT-2 prints it. */
+  piece(id: number): string;
+  /** An embedlab tokenizer file. */
+  save(): Uint8Array;
+  dispose(): void;
+}
+
+/**
+ * Live probes taken on the current weights while training (in the worker too): once before the
+ * first step (the untrained state; a probe the model cannot run, e.g. a fill text longer than the
+ * context, rejects training there), then at most every `everyMs`, and after the last step. They
+ * ride on the progress events as `progress.probe`. With threads, training goes on while a probe
+ * reads the weights.
+ */
+export interface LanguageProbe {
+  /** Next-word models: continue this prompt (`tokens` tokens at `temperature`, `topK`, `seed`). */
+  prompt?: string;
+  /** Masked-word models: fill the [MASK]s of this text (and `pair`, its sentence B). */
+  fill?: string;
+  pair?: string;
+  /** Words whose nearest token embeddings are reported (' word' is looked up first, then 'word'). */
+  neighbours?: string[];
+  /** Report the positional rows' similarity matrix: true (all), a number of positions, false (default). */
+  positions?: boolean | number;
+  /** Milliseconds between probes (1000). */
+  everyMs?: number;
+  tokens?: number;
+  temperature?: number;
+  /** Candidates per [MASK] and neighbours per word (5); sampling's top-k. */
+  topK?: number;
+  seed?: number;
+}
+
+export interface Candidate {
+  /** The token as GPT-2 prints it. */
+  token: string;
+  /** Its own text. */
+  text: string;
+  id: number;
+  probability: number;
+}
+
+export interface ProbeResult {
+  samples?: { prompt: string; text: string; tokens: string[] }[];
+  /** Per fill text: per [MASK], the candidates. */
+  fills?: { text: string; masks: Candidate[][] }[];
+  /** Per probe word: its token and its nearest tokens, or null when the word is not one token. */
+  neighbours?: Record<string, { token: string; neighbours: Neighbour[] } | null>;
+  /** Cosine similarity of the positional rows (rows × rows); null for positional none and rope. */
+  positionalSimilarity?: { rows: number; data: Float32Array } | null;
+}
+
+export interface LanguageTrainProgress {
+  /** 'tokenizer' while the tokenizer trains (when none is given; `tokenizer` holds its progress), then 'model'. */
+  phase: 'tokenizer' | 'model';
+  step: number;
+  steps: number;
+  /** step / steps. */
+  fraction: number;
+  /** Mean training cross-entropy (nats per prediction) since the previous report. */
+  loss?: number;
+  /** Mean cross-entropy on the held-out last tenth of the lines, every validateEvery steps. */
+  validationLoss?: number;
+  /** Share of the held-out predictions whose most likely token was right. */
+  validationAccuracy?: number;
+  validationStep?: number;
+  /** Count-based baseline in the same unit: a bigram model's validation cross-entropy (next) or the unigram entropy (masked). */
+  baseline?: number;
+  tokensPerSecond?: number;
+  learningRate?: number;
+  elapsedMs?: number;
+  etaSeconds?: number;
+  finished?: boolean;
+  cancelled?: boolean;
+  tokenizer?: TokenizerTrainProgress;
+  probe?: ProbeResult;
+}
+
+export interface LanguageModelOptions {
+  /** 'next' (GPT: causal, predicts the next token) or 'masked' (BERT: sentence pairs, 15% predicted). */
+  objective?: 'next' | 'masked';
+  /** Where order comes from ('learned'): nowhere, a fixed sinusoid, a learned table, or RoPE inside attention. */
+  positional?: 'none' | 'sinusoidal' | 'learned' | 'rope';
+  /** Transformer blocks (2). */
+  layers?: number;
+  /** Attention heads (4); they must divide the width. */
+  heads?: number;
+  /** Width of every token's vector (64). */
+  width?: number;
+  /** Tokens per sequence (64). */
+  context?: number;
+  /** Sequences per step (16). */
+  batch?: number;
+  /** Optimizer steps (1000); 0 gives the initialised, untrained model at once (the text is then not read). */
+  steps?: number;
+  /** Peak learning rate (3e-3). */
+  learningRate?: number;
+  /** Warm-up steps (100). */
+  warmup?: number;
+  /** Steps between validation losses (100). */
+  validateEvery?: number;
+  threads?: number;
+  seed?: number;
+  /** The tokenizer; without it a byte-pair tokenizer of vocabSize tokens (1024) is trained on the text first. */
+  tokenizer?: Tokenizer;
+  vocabSize?: number;
+  /** Milliseconds between progress reports and abort checks (50); aborting rejects with an AbortError. */
+  sliceMs?: number;
+  onProgress?: (progress: LanguageTrainProgress) => void;
+  signal?: AbortSignal;
+  probe?: LanguageProbe;
+}
+
+export interface LanguageTrainingStats {
+  steps: number;
+  elapsedMs: number;
+  tokensPerSecond: number;
+  threads: number;
+  loss: number;
+  validationLoss?: number;
+  baseline?: number;
+}
+
+export interface LanguageModelConfig {
+  vocab: number;
+  width: number;
+  layers: number;
+  heads: number;
+  context: number;
+  positional: 'none' | 'sinusoidal' | 'learned' | 'rope';
+  objective: 'next' | 'masked';
+  /** Whether the input has a segment row (masked-word models). */
+  segments: boolean;
+  parameters: number;
+}
+
+export interface PositionalRows {
+  rows: number;
+  width: number;
+  /** rows × width, row-major. */
+  data: Float32Array;
+}
+
+export interface ModelTokens {
+  /** Pieces as GPT-2 prints them. */
+  tokens: string[];
+  ids: Uint32Array;
+}
+
+/**
+ * The input embedding, part by part (tokens × width, row-major): sum = token + position + segment,
+ * exactly what the first layer sees. `position` is zeros for positional 'none' (no order at all) and
+ * for 'rope' (RoPE adds nothing to the input: it rotates q and k inside attention, see ropeScores);
+ * `segment` is zeros for next-word models (they have no segments).
+ */
+export interface InputParts extends ModelTokens {
+  texts: string[];
+  /** 0 = sentence A, 1 = sentence B; masked-word inputs are [CLS] A [SEP] (B [SEP]). */
+  segments: Int32Array;
+  width: number;
+  token: Float32Array;
+  position: Float32Array;
+  segment: Float32Array;
+  sum: Float32Array;
+}
+
+export interface TextOptions {
+  /** Sentence B (masked-word models). */
+  pair?: string;
+}
+
+/** A transformer language model (docs/transformer.md). Owns wasm memory: call dispose(). */
+export declare class LanguageModel {
+  private constructor();
+  readonly config: LanguageModelConfig;
+  /** The model's tokenizer (disposed with the model). */
+  readonly tokenizer: Tokenizer;
+  readonly disposed: boolean;
+  /** Statistics of the training run (undefined for loaded models). */
+  readonly training?: LanguageTrainingStats;
+  inputs(text: string, options?: TextOptions): InputParts;
+  /** Final hidden states (after the last LayerNorm), tokens × width. */
+  outputs(text: string, options?: TextOptions): ModelTokens & { texts: string[]; segments: Int32Array; width: number; hidden: Float32Array };
+  /** Next-token distribution's `topK` (10) most likely tokens (next-word models). */
+  next(text: string, options?: { topK?: number }): Candidate[];
+  /** Continues `prompt` (next-word models): tokens (20), temperature (0.8; 0 = most likely), topK (40; 0 = all), seed (1). */
+  generate(prompt: string, options?: { tokens?: number; temperature?: number; topK?: number; seed?: number }): ModelTokens & { text: string };
+  /** Per [MASK] of the text, in order, its `topK` (5) most likely tokens (masked-word models; an Error otherwise or without [MASK]). */
+  fill(text: string, options?: TextOptions & { topK?: number }): Candidate[][];
+  /** Layer `layer`'s (0) attention probabilities, [head][query][key] (heads × length × length). */
+  attention(text: string, options?: TextOptions & { layer?: number }): ModelTokens & { heads: number; length: number; data: Float32Array };
+  /** The token embeddings as word vectors: mostSimilar, analogy, project2d work; words are pieces ('Ġking'). */
+  tokenEmbeddings(): Model;
+  /** Added positional rows: learned (the trained table) and sinusoidal (context rows); 0 rows for none and rope. */
+  positionalEmbeddings(): PositionalRows & { kind: LanguageModelConfig['positional']; /** Why there are no rows (none, rope). */ note?: string };
+  /** Cosine similarity between positional rows (the first `rows`); null when there are none. */
+  positionalSimilarity(options?: { rows?: number }): { rows: number; data: Float32Array } | null;
+  /**
+   * RoPE's relative-offset property with the model's real weights and rotation: the first layer's
+   * score q·k/√dh (head `head`, 0) of `query` at p + offset against `key` at p, for p = 0, 1, ...
+   * (`positions`, 16). With rope every score is the same; with learned or sinusoidal they vary.
+   */
+  ropeScores(query: string | number, key: string | number, options?: { head?: number; offset?: number; positions?: number }):
+    { queryPosition: number; keyPosition: number; score: number }[];
+  /** The model file: configuration, tokenizer and weights. */
+  save(): Uint8Array;
+  /** The weights as safetensors (docs/transformer.md's names and metadata). */
+  exportSafetensors(): Uint8Array;
+  dispose(): void;
+}

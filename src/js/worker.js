@@ -5,6 +5,10 @@
 //   worker -> page  { id, type: 'progress', progress }              { id, type: 'probe', neighbours, progress }
 //                   { id, type: 'done', words, dim, vectors, training }  (vectors: a transferred ArrayBuffer)
 //                   { id, type: 'error', message, name }
+//   page -> worker  { id, type: 'trainTokenizer' | 'trainLanguageModel', init, text, options }
+//                   (options.tokenizer: a tokenizer file's bytes)
+//   worker -> page  { id, type: 'progress', progress }   { id, type: 'done', bytes, training }
+//                   (bytes: the tokenizer's or language model's file, a transferred ArrayBuffer)
 //   page -> worker  { id, type: 'evaluate', init, words, dim, vectors, questions, options }
 //   worker -> page  { id, type: 'evaluated', report }   (analogy accuracy, off the page's thread)
 import { init } from './index.js';
@@ -29,6 +33,10 @@ self.onmessage = async (event) => {
     } finally {
       model?.dispose();
     }
+    return;
+  }
+  if (type === 'trainTokenizer' || type === 'trainLanguageModel') {
+    await trainLanguage(event.data);
     return;
   }
   if (type !== 'train') {
@@ -59,3 +67,29 @@ self.onmessage = async (event) => {
     running.delete(id);
   }
 };
+
+// trainTokenizer / trainLanguageModel: progress (with the probes) as messages, the result as its file.
+async function trainLanguage({ id, type, init: initOptions, text, options = {} }) {
+  const controller = new AbortController();
+  running.set(id, controller);
+  let tokenizer = null;
+  let result = null;
+  try {
+    const el = await init(initOptions);
+    const onProgress = (progress) => self.postMessage({ id, type: 'progress', progress });
+    if (type === 'trainTokenizer') {
+      result = await el.trainTokenizer(text, { ...options, signal: controller.signal, onProgress });
+    } else {
+      if (options.tokenizer) tokenizer = el.loadTokenizer(new Uint8Array(options.tokenizer));
+      result = await el.trainLanguageModel(text, { ...options, tokenizer: tokenizer ?? undefined, signal: controller.signal, onProgress });
+    }
+    const bytes = result.save();
+    self.postMessage({ id, type: 'done', bytes: bytes.buffer, training: result.training }, [bytes.buffer]);
+  } catch (error) {
+    self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+  } finally {
+    result?.dispose();
+    tokenizer?.dispose();
+    running.delete(id);
+  }
+}

@@ -97,6 +97,7 @@ class TokenizerHandle {
   val pieces(val ids) const;
   // A tokenizer model file (Uint8Array).
   val save() const;
+  const std::shared_ptr<const Tokenizer>& shared() const { return tokenizer_; }
 
  private:
   std::shared_ptr<const Tokenizer> tokenizer_;

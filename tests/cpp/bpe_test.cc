@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/json.h"
 #include "core/model.h"
 #include "core/pretokenizer.h"
 #include "core/random.h"
@@ -407,6 +408,50 @@ TEST(Gpt2Ranks, RejectsMalformedRanks) {
   std::string gap = tiktoken_file(gpt2_like_ranks({"ab"}));
   gap += base64("abab") + " 300\n";
   EXPECT_TRUE(Contains(error(gap), "no token of rank 257"));
+}
+
+// GPT-2's files as Hugging Face ships them, for `ranks` (gpt2_like_ranks) whose merged tokens are
+// made of two earlier ones: vocab.json (tokens in GPT-2's printable spelling) and merges.txt.
+std::pair<std::string, std::string> huggingface_files(const std::vector<std::string>& ranks,
+                                                      const std::vector<std::pair<std::string, std::string>>& merges) {
+  const auto t = bpe_from_tiktoken(js_tiktoken_format(ranks), "gpt2");
+  std::string vocab = "{";
+  for (std::size_t id = 0; id < ranks.size(); ++id) vocab += json_quote(t->piece(static_cast<std::int32_t>(id))) + ": " + std::to_string(id) + ", ";
+  vocab += "\"<|endoftext|>\": " + std::to_string(ranks.size()) + "}";
+  std::string merges_txt = "#version: 0.2\n";
+  for (const auto& [left, right] : merges) merges_txt += left + " " + right + "\n";
+  return {vocab, merges_txt};
+}
+
+TEST(Gpt2HuggingFace, LoadsWithTheSameIdsAsTheRanks) {
+  const std::vector<std::string> ranks = gpt2_like_ranks({" t", "he", " the", "in"});
+  const auto [vocab, merges] = huggingface_files(ranks, {{"Ġ", "t"}, {"h", "e"}, {"Ġt", "he"}, {"i", "n"}});
+  const auto hf = bpe_from_huggingface(vocab, merges);
+  const auto ranked = bpe_from_tiktoken(js_tiktoken_format(ranks), "gpt2");
+  EXPECT_EQ(hf->size(), ranked->size());
+  EXPECT_EQ(hf->special_id("<|endoftext|>"), 260);
+  EXPECT_EQ(hf->merges()[2], (TokenMerge{256, 257, 0}));
+  for (const std::string text : {" the thin", "hello there\n", "<|endoftext|>"}) EXPECT_EQ(encode(*hf, text), encode(*ranked, text));
+  EXPECT_EQ(hf->piece(258), "Ġthe");
+}
+
+TEST(Gpt2HuggingFace, RejectsFilesThatDoNotFit) {
+  const std::vector<std::string> ranks = gpt2_like_ranks({"he"});
+  const auto [vocab, merges] = huggingface_files(ranks, {{"h", "e"}});
+  const auto error = [](const std::string& v, const std::string& m) { return error_of([&] { bpe_from_huggingface(v, m); }); };
+  EXPECT_TRUE(ContainsAll(error("[1]", merges), {"vocab.json", "expected an object"}));
+  EXPECT_TRUE(ContainsAll(error("{\"a\": ", merges), {"vocab.json"}));
+  EXPECT_TRUE(ContainsAll(error(vocab, "#version: 0.2\nh  e\n"), {"merges.txt line 2", "two tokens separated by one space"}));
+  EXPECT_TRUE(ContainsAll(error(vocab, "#version: 0.2\ne h\n"), {"merges.txt line 2", "'eh' is not in vocab.json"}));
+  EXPECT_TRUE(ContainsAll(error(vocab, "h e\ni n\n"), {"merges.txt line 2", "'in' is not in vocab.json"}));
+  EXPECT_TRUE(ContainsAll(error(vocab, ""), {"'he' (id 256) is neither a byte, nor made by a merge"}));
+  std::string bad_byte = vocab;
+  bad_byte.replace(bad_byte.find("\"!\": 0"), 6, "\"!\": 300");
+  EXPECT_TRUE(ContainsAll(error(bad_byte, merges), {"the token of byte 33 ('!') has id 300"}));
+  std::string twice = vocab;
+  twice.replace(twice.find("\"!\": 0"), 6, "\"!\": 1");
+  EXPECT_TRUE(ContainsAll(error(twice, merges), {"id 1 is both"}));
+  EXPECT_TRUE(ContainsAll(error(vocab, "#version: 0.2\ne e\n"), {"'ee' is not in vocab.json"}));
 }
 
 // ---- the command line ------------------------------------------------------------------------------------

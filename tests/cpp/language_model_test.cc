@@ -201,6 +201,35 @@ TEST(LanguageModel, SamplingContinuesWhatWasLearned) {
                        "no tokens"));
 }
 
+TEST(LanguageModel, NextTokensAreTheGreedyChoiceWithProbabilities) {
+  const SplitSentences data = counting_language(2000, 2);
+  const TrainedModel trained = train_model(small_config(true), data, quick_options(300));
+  const SpecialTokens special = SpecialTokens::of(synthetic_tokenizer()->vocabulary());
+  const auto next = next_tokens(*trained.transformer, {3, 4, 5}, 3, special);
+  ASSERT_EQ(next.size(), 3u);
+  EXPECT_EQ(next[0].first, sample_tokens(*trained.transformer, {3, 4, 5}, 1, 0.0, 0, 1, special)[0]);
+  EXPECT_GE(next[0].second, next[1].second);
+  EXPECT_GE(next[1].second, next[2].second);
+  double total = 0.0;
+  for (const auto& [id, p] : next_tokens(*trained.transformer, {3, 4, 5}, 0, special)) total += p;
+  EXPECT_NEAR(total, 1.0, 1e-9) << "top-k 0 lists them all";
+  EXPECT_TRUE(Contains(error_of([&] { next_tokens(*trained.transformer, {}, 3, special); }), "no tokens"));
+}
+
+TEST(LanguageModel, ModelInputWrapsSentencePairsForMaskedWordModels) {
+  auto tokenizer = synthetic_tokenizer();
+  const SpecialTokens special = SpecialTokens::of(tokenizer->vocabulary());
+  const std::string second = "w4";
+  const ModelInput pair = model_input(*tokenizer, small_config(false), special, "w2 w3", &second);
+  EXPECT_EQ(pair.tokens, (std::vector<std::int32_t>{special.cls, 2, 3, special.sep, 4, special.sep}));
+  EXPECT_EQ(pair.segments, (std::vector<std::int32_t>{0, 0, 0, 0, 1, 1}));
+  const ModelInput single = model_input(*tokenizer, small_config(true), special, "w2 w3", nullptr);
+  EXPECT_EQ(single.tokens, (std::vector<std::int32_t>{2, 3}));
+  EXPECT_TRUE(single.segments.empty());
+  EXPECT_TRUE(Contains(error_of([&] { model_input(*tokenizer, small_config(true), special, "w2", &second); }),
+                       "needs a masked-word model"));
+}
+
 TEST(LanguageModel, FillRanksTheCandidatesOfEachMask) {
   const SplitSentences data = counting_language(2000, 2);
   const TrainedModel trained = train_model(small_config(false), data, quick_options(600));

@@ -339,6 +339,40 @@ TEST(TransformerBehaviour, RopeScoresDependOnlyOnTheRelativeOffset) {
   }
 }
 
+TEST(TransformerBehaviour, AttentionScoreOfTwoTokensDependsOnlyOnTheirOffsetWithRope) {
+  for (const bool rope : {true, false}) {
+    const TransformerConfig config = tiny_config(rope ? Positional::kRope : Positional::kLearned, true);
+    Model model = tiny_model(config, 4, 0.5f);
+    const Transformer transformer(model, config);
+    for (const int head : {0, 1}) {
+      const double at_0 = transformer.attention_score(head, 3, 2, 8, 0);
+      double largest_gap = 0.0;
+      for (std::size_t p = 1; p + 2 < 6; ++p) largest_gap = std::max(largest_gap, std::abs(transformer.attention_score(head, 3, p + 2, 8, p) - at_0));
+      if (rope) {
+        EXPECT_LT(largest_gap, 1e-5);
+        EXPECT_GT(std::abs(transformer.attention_score(head, 3, 3, 8, 0) - at_0), 1e-4) << "another offset";
+      } else {
+        EXPECT_GT(largest_gap, 1e-3) << "learned positions are absolute";
+      }
+    }
+  }
+  const TransformerConfig config = tiny_config(Positional::kRope);
+  Model model = tiny_model(config);
+  const Transformer transformer(model, config);
+  EXPECT_TRUE(Contains(error_of([&] { transformer.attention_score(2, 0, 0, 0, 0); }), "head 2 does not exist"));
+  EXPECT_TRUE(Contains(error_of([&] { transformer.attention_score(0, 11, 0, 0, 0); }), "token id 11 is outside"));
+  EXPECT_TRUE(Contains(error_of([&] { transformer.attention_score(0, 0, 6, 0, 0); }), "position 6 is outside"));
+}
+
+TEST(TransformerBehaviour, SinusoidalPositionsAreTheRowsTheModelAdds) {
+  const TransformerConfig config = tiny_config(Positional::kSinusoidal);
+  Model model = tiny_model(config);
+  const Transformer transformer(model, config);
+  const InputParts parts = transformer.inputs({1, 2, 3, 4, 5, 6}, {});
+  EXPECT_EQ(parts.position, sinusoidal_positions(6, 8));
+  EXPECT_TRUE(Contains(error_of([] { sinusoidal_positions(3, 5); }), "even width"));
+}
+
 TEST(TransformerBehaviour, SwappedSegmentsChangeOnlyTheSegmentRowsAndTheOutputs) {
   const TransformerConfig config = tiny_config(Positional::kLearned, false, true);
   Model model = tiny_model(config, 6, 0.3f);

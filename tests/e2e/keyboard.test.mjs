@@ -85,7 +85,7 @@ describe('keyboard and screen readers', () => {
   test('the tabs are ARIA tabs: roles, selection, Left/Right/Home/End and one tab stop', async () => {
     const { page, problems } = await open();
     assert.equal(await page.getAttribute('.tabs', 'role'), 'tablist');
-    const state = () => page.$$eval('[role=tab]', (tabs) => tabs.map((t) => {
+    const state = () => page.$$eval('.tabs [role=tab]', (tabs) => tabs.map((t) => {
       const panel = document.getElementById(t.getAttribute('aria-controls'));
       return {
         name: t.textContent, selected: t.getAttribute('aria-selected'), tabindex: t.getAttribute('tabindex'),
@@ -102,7 +102,7 @@ describe('keyboard and screen readers', () => {
     }
     const selected = async () => (await state()).find((t) => t.selected === 'true').name;
     const focused = () => page.evaluate(() => document.activeElement.textContent);
-    await page.focus('[role=tab][aria-selected=true]');
+    await page.focus('.tabs [role=tab][aria-selected=true]');
     for (const [key, expected] of [['ArrowRight', 'Map'], ['ArrowRight', 'Evaluate'], ['End', 'Export'], ['ArrowRight', 'Explore'],
       ['ArrowLeft', 'Export'], ['Home', 'Explore']]) {
       await page.keyboard.press(key);

@@ -286,8 +286,13 @@ test('every raw method is checked for errors, with no list of names', async () =
   const lmArgs = ['lm', 'train', '--input', 'small.txt', '--output', 'small.model', '--steps', '2', '--vocab-size', '262',
     '--width', '8', '--heads', '2', '--context', '4', '--batch', '1'];
   const lmCommand = raw.LanguageModelCommand.create(lmArgs, () => new TextEncoder().encode(SMALL));
+  const languageModel = raw.LanguageModel.create(tokenizer, '', {
+    objective: 'next', positional: 'rope', width: 8, heads: 2, layers: 1, context: 4, batch: 1, steps: 0, learningRate: 1e-3,
+    warmup: 0, seed: 1, threads: 1, validateEvery: 1,
+  });
   const instances = {
     Corpus: corpus, Trainer: trainer, Model: loaded, BpeTrainer: bpeTrainer, Tokenizer: tokenizer, LanguageModelCommand: lmCommand,
+    LanguageModel: languageModel,
   };
   // Every arity up to 6 with arguments of one kind each: some calls fail in Embind's conversions,
   // others reach C++ (a word, a count, an options object) and fail or succeed there.
@@ -298,7 +303,8 @@ test('every raw method is checked for errors, with no list of names', async () =
   try {
     // The classes init() wraps, found as it finds them (a new class needs an instance above).
     const classes = Object.keys(raw).filter((k) => typeof Object.getOwnPropertyDescriptor(raw, k).value?.prototype?.isAliasOf === 'function');
-    assert.deepEqual(classes.sort(), ['BpeTrainer', 'Corpus', 'LanguageModelCommand', 'Library', 'Model', 'Tokenizer', 'Trainer']);
+    assert.deepEqual(classes.sort(), ['BpeTrainer', 'Corpus', 'LanguageModel', 'LanguageModelCommand', 'Library', 'Model', 'Tokenizer',
+      'TokenizerTools', 'Trainer']);
     for (const name of classes) {
       const cls = raw[name];
       const calls = [
@@ -327,6 +333,7 @@ test('every raw method is checked for errors, with no list of names', async () =
     bpeTrainer.delete();
     tokenizer.delete();
     lmCommand.delete();
+    languageModel.delete();
   }
   assert.ok(checked > 500 && failed > 400, `${checked} calls, ${failed} errors`);
   await stillWorks();

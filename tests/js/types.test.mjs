@@ -49,13 +49,15 @@ function declaredMembers(dts, className) {
 test('the typings and index.js export the same classes and members', async () => {
   const dts = fs.readFileSync(path.join(ROOT, 'src/js/index.d.ts'), 'utf8');
   const exported = [...dts.matchAll(/^export declare (?:class|function) (\w+)/gm)].map((m) => m[1]);
-  assert.deepEqual(exported.sort(), ['Embedlab', 'Model', 'init']);
+  assert.deepEqual(exported.sort(), ['Embedlab', 'LanguageModel', 'Model', 'Tokenizer', 'init']);
   for (const name of exported) assert.equal(typeof embedlab[name], 'function', `index.js exports ${name}`);
 
   const el = await embedlab.init();
   const model = el.load('2 2\na 1 0\nb 0 1\n');
+  const tokenizer = await el.trainTokenizer('ab ab ab\n', { vocabSize: 262 });
+  const lm = await el.trainLanguageModel('', { tokenizer, steps: 0, width: 8, heads: 2, context: 4 });
   try {
-    for (const [className, instance] of [['Model', model], ['Embedlab', el]]) {
+    for (const [className, instance] of [['Model', model], ['Embedlab', el], ['Tokenizer', tokenizer], ['LanguageModel', lm]]) {
       const declared = declaredMembers(dts, className);
       assert.ok(declared.size >= 8, `found the members of ${className}`);
       for (const member of declared) {
@@ -70,6 +72,8 @@ test('the typings and index.js export the same classes and members', async () =>
     }
   } finally {
     model.dispose();
+    tokenizer.dispose();
+    lm.dispose();
   }
 });
 

@@ -4,7 +4,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { checkCorpusSize, ENOUGH_WORDS, wordFrequencies } from '../corpus-stats.js';
-import { clock, el, fmt, html, plural, setProgress, showError } from '../dom.js';
+import { clock, el, fmt, html, plural, setProgress, showError, startCancel } from '../dom.js';
 import { applyUrlState, writeUrlState } from '../url-state.js';
 
 const PARAMS = ['model', 'loss', 'dim', 'window', 'negative', 'epochs', 'minCount', 'sample', 'threads', 'seed'];
@@ -225,14 +225,10 @@ export default {
 
     // ---- a run --------------------------------------------------------------------------------
 
-    // Start and Cancel take turns being enabled; keyboard focus follows, so it never falls to the top.
+    const showRunning = startCancel($('#start'), $('#cancel'));
     function setRunning(controller) {
-      const focused = document.activeElement;
       running = controller;
-      $('#start').disabled = !!controller;
-      $('#cancel').disabled = !controller;
-      if (controller && focused === $('#start')) $('#cancel').focus();
-      if (!controller && (focused === $('#cancel') || focused === document.body || focused === null)) $('#start').focus();
+      showRunning(!!controller);
     }
 
     async function start() {
