@@ -77,8 +77,8 @@ export default {
       const bar = el('div', { class: 'bar', 'aria-hidden': 'true' }, el('div'));
       bar.firstChild.style.width = `${100 * s.accuracy}%`;
       const numbers = s.answered > 0
-        ? `${(100 * s.accuracy).toFixed(1)}% (${fmt(s.correct)}/${fmt(s.answered)}) · coverage ${(100 * s.coverage).toFixed(0)}%`
-        : `none answerable: the words of its ${fmt(s.questions)} questions are not all among the model's 30,000 most frequent`;
+        ? `${(100 * s.accuracy).toFixed(1)}% (${fmt(s.correct)}/${fmt(s.answered)}) · coverage ${(100 * s.coverage).toFixed(1)}%`
+        : `none of ${fmt(s.questions)} answerable: each has a word outside the model's 30,000 most frequent`;
       return el('div', { class: `section-row ${extra}${s.answered > 0 ? '' : ' unanswered'}` },
         el('span', { class: 'section-name', text: s.name }), bar, el('span', { class: 'section-numbers', text: numbers }));
     }
