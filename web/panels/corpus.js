@@ -10,7 +10,7 @@ import { readUrlState, writeUrlState } from '../url-state.js';
 const LIBRARY_URL = '/corpus/corpora.json';
 // The WordNet glosses: the mix of all four corpora took 17-21 s to train in this page on a 2-core
 // machine (README, "Corpus library"), over the 10 s a first model should take.
-export const DEFAULT_CORPUS = 'wordnet-glosses';
+const DEFAULT_CORPUS = 'wordnet-glosses';
 const LEGACY_IDS = { wordnet: 'wordnet-glosses' }; // links made before the library
 
 const markup = () => html`
