@@ -19,7 +19,7 @@ const markup = () => html`
     <div class="corpus-meta" id="corpus-meta"></div>
   </div>
   <div class="row buttons">
-    <label>Built-in corpus <select id="corpus-pick"></select></label>
+    <label class="corpus-pick">Built-in corpus <select id="corpus-pick"></select></label>
     <button type="button" id="use-builtin">Use this corpus</button>
   </div>
   <p class="hint" id="corpus-source"></p>
