@@ -3,7 +3,7 @@
 //
 // Values (store.get / store.set emits an event of the same name with (value, previous)):
 //   engine    the initialised Embedlab (src/js), or null while it loads
-//   corpus    { name, kind: 'default' | 'pasted' | 'file', data: string | Uint8Array, bytes, words, lines }
+//   corpus    { name, kind: 'builtin' (with id) | 'pasted' | 'file', data: string | Uint8Array, bytes, words, lines }
 //   model     { model: Model, label, source: 'trained' | 'loaded' } — the model being explored
 //   training  { status: 'idle' | 'running' | 'done' | 'cancelled' | 'failed' }
 //   tab       name of the selected tab panel

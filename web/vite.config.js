@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const corpusFile = path.join(root, 'data', 'wordnet-glosses.txt');
+const dataDir = path.join(root, 'data');
 
 // EMBEDLAB_ISOLATION=off serves the page without isolation (to check the single-threaded fallback).
 const isolation = process.env.EMBEDLAB_ISOLATION === 'off' ? {} : {
@@ -15,20 +15,23 @@ const isolation = process.env.EMBEDLAB_ISOLATION === 'off' ? {} : {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-// Serves the WordNet-gloss corpus (made by scripts/prepare-corpus.mjs) at /corpus/wordnet-glosses.txt.
+// Serves the corpus library that scripts/prepare-corpus.mjs makes in data/ (corpora.json, each
+// corpus's .txt and .LICENSE, and questions-words.txt) at /corpus/NAME.
 // The package itself needs no configuration (see tests/e2e/apps.test.mjs).
 function corpusPlugin() {
   const serve = (req, res, next) => {
-    if (req.url?.split('?')[0] !== '/corpus/wordnet-glosses.txt') return next();
-    if (!fs.existsSync(corpusFile)) {
+    const name = req.url?.split('?')[0].match(/^\/corpus\/([a-z0-9-]+\.(?:txt|LICENSE|json))$/)?.[1];
+    if (!name) return next();
+    const file = path.join(dataDir, name);
+    for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
+    if (!fs.existsSync(file)) {
       res.statusCode = 404;
-      res.end('corpus missing: run `node scripts/prepare-corpus.mjs`');
+      res.end(`${name} is missing: run \`node scripts/prepare-corpus.mjs\``);
       return undefined;
     }
-    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-    res.setHeader('Content-Length', fs.statSync(corpusFile).size);
-    for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
-    fs.createReadStream(corpusFile).pipe(res);
+    res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8');
+    res.setHeader('Content-Length', fs.statSync(file).size);
+    fs.createReadStream(file).pipe(res);
     return undefined;
   };
   return {

@@ -1,19 +1,24 @@
 #!/usr/bin/env node
-// The playground in headless Chromium: time from page load to a trained default model (CBOW,
-// dim 100, 5 epochs) with one thread and with two, and frames per second while panning the map
-// with 20,000 points. WebGL runs in software here (SwiftShader: --disable-gpu), so FPS is a floor.
+// The playground in headless Chromium: time from page load to a model trained with the default
+// settings (CBOW, dim 100, 5 epochs) with one thread and with two, on each corpus asked for (the
+// default and the mix of the library: the page's default is the mix only if that takes ≤ 10 s), and
+// frames per second while panning the map with 20,000 points. WebGL runs in software here
+// (SwiftShader: --disable-gpu), so FPS is a floor.
 // The transformer half: time from opening it to the first trained next-word model with the default
 // settings (the tokenizer it trains first included), and training tokens/s with 1 and 2 threads.
-//   node scripts/bench/page.mjs [--repeat N] [--parts word2vec,transformer]
+//   node scripts/bench/page.mjs [--repeat N] [--corpora wordnet-glosses,mix] [--parts word2vec,transformer]
 import fs from 'node:fs';
 import path from 'node:path';
 import { launchBrowser, openPage, root, startServer } from '../../tests/e2e/server.mjs';
 
-const i = process.argv.indexOf('--repeat');
-const repeat = i > 0 ? Number(process.argv[i + 1]) : 3;
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+}
+const repeat = Number(option('repeat', '3'));
+const corpora = option('corpora', 'wordnet-glosses,mix').split(',');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const p = process.argv.indexOf('--parts');
-const parts = (p > 0 ? process.argv[p + 1] : 'word2vec,transformer').split(',');
+const parts = option('parts', 'word2vec,transformer').split(',');
 
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 const server = await startServer();
@@ -56,12 +61,14 @@ async function transformer() {
 
 async function word2vec() {
   let lastPage = null;
-  for (const threads of [1, 2]) {
+  for (const corpus of corpora) for (const threads of [1, 2]) {
     const times = [];
     const trainTimes = [];
     for (let r = 0; r < repeat; r++) {
       const started = Date.now();
-      const { page } = await openPage(browser, server.url);
+      const { page } = await openPage(browser, `${server.url}#corpus=${corpus}`);
+      await page.waitForFunction((id) => location.hash.includes(`corpus=${id}`) && /words/.test(document.querySelector('#corpus-meta').textContent),
+        corpus, { timeout: 120000 });
       await page.fill('input[name=threads]', String(threads));
       await page.click('#start');
       await page.waitForFunction(() => /^done in/.test(document.querySelector('#train-progress .label').textContent), null,
@@ -71,7 +78,7 @@ async function word2vec() {
       if (lastPage) await lastPage.close();
       lastPage = page;
     }
-    rows.push(`| load → trained model, ${threads} thread${threads > 1 ? 's' : ''} | ${median(times).toFixed(1)} s (training alone ${median(trainTimes).toFixed(1)} s) |`);
+    rows.push(`| ${corpus}: load → trained model, ${threads} thread${threads > 1 ? 's' : ''} | ${median(times).toFixed(1)} s (training alone ${median(trainTimes).toFixed(1)} s) |`);
   }
 
   // Panning the map with 20,000 points.

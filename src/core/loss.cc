@@ -140,8 +140,67 @@ NegativeSampler::NegativeSampler(const std::vector<std::int64_t>& counts, double
 
 double NegativeSampler::probability(std::int32_t id) const { return exact_.at(id); }
 
+namespace {
+
+// The binary heap of Python's heapq (heapify, heappop, heappush), ordered by count alone as
+// gensim's Heapitem is: equal counts then come out in exactly gensim's order, so hierarchical
+// softmax builds gensim's tree (word2vec C's two queues break ties the other way).
+class CountHeap {
+ public:
+  explicit CountHeap(const std::vector<std::int64_t>& count, std::size_t n) : count_(count) {
+    items_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) items_[i] = static_cast<std::int64_t>(i);
+    for (std::size_t i = n / 2; i-- > 0;) sift_up(i);
+  }
+  std::int64_t pop() {
+    const std::int64_t last = items_.back();
+    items_.pop_back();
+    if (items_.empty()) return last;
+    const std::int64_t top = items_[0];
+    items_[0] = last;
+    sift_up(0);
+    return top;
+  }
+  void push(std::int64_t item) {
+    items_.push_back(item);
+    sift_down(0, items_.size() - 1);
+  }
+
+ private:
+  bool less(std::int64_t a, std::int64_t b) const { return count_[a] < count_[b]; }
+  // heapq._siftdown: moves the item at `pos` up towards `start` while it is smaller than its parent.
+  void sift_down(std::size_t start, std::size_t pos) {
+    const std::int64_t item = items_[pos];
+    while (pos > start) {
+      const std::size_t parent = (pos - 1) / 2;
+      if (!less(item, items_[parent])) break;
+      items_[pos] = items_[parent];
+      pos = parent;
+    }
+    items_[pos] = item;
+  }
+  // heapq._siftup: moves the smaller child up until a leaf, then sifts the item back up.
+  void sift_up(std::size_t pos) {
+    const std::size_t end = items_.size();
+    const std::size_t start = pos;
+    const std::int64_t item = items_[pos];
+    for (std::size_t child = 2 * pos + 1; child < end; child = 2 * pos + 1) {
+      if (child + 1 < end && !less(items_[child], items_[child + 1])) ++child;
+      items_[pos] = items_[child];
+      pos = child;
+    }
+    items_[pos] = item;
+    sift_down(start, pos);
+  }
+
+  const std::vector<std::int64_t>& count_;
+  std::vector<std::int64_t> items_;
+};
+
+}  // namespace
+
 HuffmanTree::HuffmanTree(const std::vector<std::int64_t>& counts) {
-  // word2vec's CreateBinaryTree: counts are sorted descending; two queues merge leaves and nodes.
+  // gensim's _build_heap: inner node a merges the two smallest (the first gets bit 0, the second 1).
   const std::size_t n = counts.size();
   offsets.assign(n + 1, 0);
   if (n < 2) {  // a single word still needs one decision to learn from
@@ -154,22 +213,16 @@ HuffmanTree::HuffmanTree(const std::vector<std::int64_t>& counts) {
   std::vector<std::int64_t> parent(2 * n, 0);
   std::vector<std::uint8_t> binary(2 * n, 0);
   for (std::size_t i = 0; i < n; ++i) count[i] = counts[i];
-  for (std::size_t i = n; i < 2 * n; ++i) count[i] = INT64_MAX / 4;
-  std::int64_t pos1 = static_cast<std::int64_t>(n) - 1;
-  std::int64_t pos2 = static_cast<std::int64_t>(n);
+  CountHeap heap(count, n);
   for (std::size_t a = 0; a + 1 < n; ++a) {
-    std::int64_t mins[2];
-    for (auto& m : mins) {
-      if (pos1 >= 0 && count[pos1] < count[pos2]) {
-        m = pos1--;
-      } else {
-        m = pos2++;
-      }
-    }
-    count[n + a] = count[mins[0]] + count[mins[1]];
-    parent[mins[0]] = static_cast<std::int64_t>(n + a);
-    parent[mins[1]] = static_cast<std::int64_t>(n + a);
-    binary[mins[1]] = 1;
+    const std::int64_t first = heap.pop();
+    const std::int64_t second = heap.pop();
+    const auto node = static_cast<std::int64_t>(n + a);
+    count[node] = count[first] + count[second];
+    parent[first] = node;
+    parent[second] = node;
+    binary[second] = 1;
+    heap.push(node);
   }
   const auto root = static_cast<std::int64_t>(2 * n - 2);
   std::vector<std::int32_t> path_nodes;

@@ -23,7 +23,9 @@ Model make_word2vec_model(std::shared_ptr<const Tokenizer> tokenizer, std::size_
   Matrix input(words, dim);
   Rng rng(seed ^ 0x5DEECE66Dull);
   float* values = input.data();
-  for (std::size_t i = 0; i < input.size(); ++i) values[i] = (rng.uniform() - 0.5f) / static_cast<float>(dim);
+  // gensim's and fastText's range, [-1, 1) / dim (word2vec C draws [-0.5, 0.5) / dim).
+  const float scale = 2.0f / static_cast<float>(dim);
+  for (std::size_t i = 0; i < input.size(); ++i) values[i] = (rng.uniform() - 0.5f) * scale;
   model.add_matrix("input", std::move(input));
   model.add_matrix("output", Matrix(words, dim, 0.0f));
   return model;

@@ -19,8 +19,8 @@ struct Word2VecSettings {
   double sample = 1e-3;  // subsampling threshold; 0 disables it
 };
 
-// A new word2vec model over `tokenizer`'s vocabulary, initialised as word2vec does: `input`
-// uniform in [-0.5, 0.5) / dim from `seed`, `output` zero. Throws Error when the two matrices
+// A new word2vec model over `tokenizer`'s vocabulary, initialised as gensim and fastText do:
+// `input` uniform in [-1, 1) / dim from `seed`, `output` zero. Throws Error when the two matrices
 // would not fit in memory.
 Model make_word2vec_model(std::shared_ptr<const Tokenizer> tokenizer, std::size_t dim, std::uint64_t seed,
                           Settings options = {});

@@ -173,6 +173,40 @@ TEST(HuffmanTree, EqualCountsGiveABalancedTree) {
   for (std::size_t w = 0; w < 16; ++w) EXPECT_EQ(path_length(tree, w), 4u) << "word " << w;
 }
 
+// Equal counts are merged in gensim 4.2's order (its _build_heap: Python's heapq ordered by count
+// alone), so hierarchical softmax trains the tree gensim trains. The expected codes and inner nodes
+// were produced once with gensim 4.2.0 (Debian python3-gensim) by setting these counts on a
+// KeyedVectors and calling gensim.models.word2vec._assign_binary_codes, then printing each word's
+// `code` and `point`.
+void expect_gensim_codes(const std::vector<std::int64_t>& counts, const std::vector<std::string>& codes,
+                         const std::vector<std::vector<std::int32_t>>& points) {
+  const HuffmanTree tree(counts);
+  for (std::size_t w = 0; w < counts.size(); ++w) {
+    EXPECT_EQ(code_of(tree, w), codes[w]) << "word " << w;
+    const std::vector<std::int32_t> nodes(tree.nodes.begin() + tree.offsets[w], tree.nodes.begin() + tree.offsets[w + 1]);
+    EXPECT_EQ(nodes, points[w]) << "word " << w;
+  }
+}
+
+TEST(HuffmanTree, TiesAreBrokenAsGensimBreaksThem) {
+  expect_gensim_codes({9, 5, 5, 5, 3, 3, 2, 2, 2, 2, 1, 1},
+                      {"01", "110", "001", "101", "1110", "1001", "0000", "1000", "11111", "0001", "111101", "111100"},
+                      {{10, 8},
+                       {10, 9, 7},
+                       {10, 8, 5},
+                       {10, 9, 6},
+                       {10, 9, 7, 4},
+                       {10, 9, 6, 3},
+                       {10, 8, 5, 1},
+                       {10, 9, 6, 3},
+                       {10, 9, 7, 4, 2},
+                       {10, 8, 5, 1},
+                       {10, 9, 7, 4, 2, 0},
+                       {10, 9, 7, 4, 2, 0}});
+  expect_gensim_codes({4, 4, 4, 4, 4, 4, 4}, {"101", "00", "011", "111", "110", "100", "010"},
+                      {{5, 4, 1}, {5, 3}, {5, 3, 0}, {5, 4, 2}, {5, 4, 2}, {5, 4, 1}, {5, 3, 0}});
+}
+
 TEST(HuffmanTree, FrequentWordsGetShortPaths) {
   const auto counts = zipf_counts(1000);
   const HuffmanTree tree(counts);

@@ -97,8 +97,8 @@ TEST(Trainer, UntrainedVectorsDoNotKnowTheAnalogy) {
   right += e.analogy("boy", "prince", "girl", AnalogyMethod::kAdd, 1)[0].word == "princess";
   right += e.analogy("man", "woman", "boy", AnalogyMethod::kAdd, 1)[0].word == "girl";
   EXPECT_LT(right, 3);
-  // word2vec's initialisation: small uniform values.
-  for (float x : e.data()) ASSERT_LT(std::fabs(x), 0.5f / 30 + 1e-6f);
+  // gensim's initialisation: small uniform values.
+  for (float x : e.data()) ASSERT_LT(std::fabs(x), 1.0f / 30 + 1e-6f);
 }
 
 // ---- determinism --------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ describe('keyboard and screen readers', () => {
       for (let i = 0; i < 200 && opened.length < count; i++) await page.waitForTimeout(50);
       return opened[count - 1];
     };
-    await page.focus('#use-default');
+    await page.focus('#use-builtin');
     assert.ok(await tabTo(page, 'open-file', 5), 'Tab reaches "Open a file…"');
     await page.keyboard.press('Enter');
     assert.equal(await chooserOpened(1), 'file-input');
@@ -50,9 +50,9 @@ describe('keyboard and screen readers', () => {
   test('the focus ring has at least 3:1 contrast with what is around it', async () => {
     const { page, problems } = await open();
     await openVectors(page, 'small.vec', VECTORS);
-    const selectors = ['#use-default', '#show-paste', '#open-file', '#start', 'select[name=model]', 'input[name=dim]',
+    const selectors = ['#use-builtin', '#show-paste', '#open-file', '#start', 'select[name=model]', 'input[name=dim]',
       '#tab-button-explore', '#word-input', '#neighbours li:first-child .word', '#map-reset'];
-    await page.focus('#use-default');
+    await page.focus('#use-builtin');
     await page.keyboard.press('Shift+Tab'); // keyboard focus, so :focus-visible applies
     for (const selector of selectors) {
       if (selector === '#map-reset') { // show the Map tab by keyboard
