@@ -550,9 +550,9 @@ NeighborIndex NeighborIndex::build(const float* rows, std::size_t n, std::size_t
                                    const NeighborProgress& progress) {
   Builder builder(rows, n, dim, options);
   while (!builder.step()) {
-    if (progress && !progress(builder.stage(), builder.fraction())) throw Cancelled();
+    if (progress && !progress(builder.stage(), builder.fraction())) throw CancelledError();
   }
-  if (progress && !progress("done", 1.0)) throw Cancelled();
+  if (progress && !progress("done", 1.0)) throw CancelledError();
   return builder.finish();
 }
 

@@ -16,9 +16,9 @@
 namespace embedlab {
 
 // Thrown by the long-running projection code when its cancel hook says so.
-class Cancelled : public Error {
+class CancelledError : public Error {
  public:
-  Cancelled() : Error("cancelled") {}
+  CancelledError() : Error("cancelled") {}
 };
 
 struct NeighborIndexOptions {
@@ -34,7 +34,7 @@ struct NeighborIndexOptions {
 };
 
 // Called between units of work with the fraction done (0..1) and a stage name ("trees",
-// "descent", "graph"); return false to cancel (build() then throws Cancelled).
+// "descent", "graph"); return false to cancel (build() then throws CancelledError).
 using NeighborProgress = std::function<bool(const char* stage, double fraction)>;
 
 // Every row's k nearest other rows, closest first: ids and cosine distances (1 - cosine), n×k each.
@@ -64,7 +64,7 @@ class NeighborIndex {
 
   // Indexes `n` rows of `dim` floats (row-major; copied and normalised, zero rows stay zero, unless
   // options.borrow_unit_rows).
-  // Throws Error on n < 2, dim 0, k outside [1, n - 1], a non-finite value; Cancelled when
+  // Throws Error on n < 2, dim 0, k outside [1, n - 1], a non-finite value; CancelledError when
   // `progress` returns false.
   static NeighborIndex build(const float* rows, std::size_t n, std::size_t dim, const NeighborIndexOptions& options,
                              const NeighborProgress& progress = {});

@@ -131,7 +131,7 @@ TEST(NeighborIndex, ProgressRisesAndCancelStopsTheBuild) {
   EXPECT_TRUE(std::is_sorted(fractions.begin(), fractions.end()));
   EXPECT_EQ(fractions.back(), 1.0);
   int calls = 0;
-  EXPECT_THROW(NeighborIndex::build(rows.data(), 6000, 16, {}, [&](const char*, double) { return ++calls < 2; }), Cancelled);
+  EXPECT_THROW(NeighborIndex::build(rows.data(), 6000, 16, {}, [&](const char*, double) { return ++calls < 2; }), CancelledError);
   EXPECT_EQ(calls, 2);
 }
 
