@@ -84,7 +84,7 @@ async function loadVariant(variant) {
     if (variant === 'mt') raw.unrefWorkers?.();
     checkEveryCall(raw);
     useDescribe((value) => raw.Library.describe(value));
-    useMapRun(raw.MapRun);
+    useMapRun(raw.MapRun, raw.unrefWorkers);
     return raw;
   } finally {
     clearTimeout(timer);

@@ -4,10 +4,15 @@ import { abortError, yieldToEventLoop } from './training.js';
 import { checkThreads, checkWords, describe, fail, isPlainObject } from './validation.js';
 
 let mapRunClass = null;
+let unrefWorkers = () => {};
 
-/** @internal Called by init() with the module's MapRun class. */
-export function useMapRun(MapRun) {
+/**
+ * @internal Called by init() with the module's MapRun class and, in the threads build, the hook
+ * that lets Node exit while the map's pool threads (kept for the next map) are idle.
+ */
+export function useMapRun(MapRun, unref) {
   mapRunClass = MapRun;
+  if (unref) unrefWorkers = unref;
 }
 
 function mapAbortError(signal) {
@@ -53,6 +58,7 @@ export async function project(handle, options, { maxThreads, withTsv = false } =
     let stage = '';
     for (;;) {
       const finished = run.runFor(sliceMs);
+      unrefWorkers();
       const progress = run.progress();
       if (finished) break;
       if (signal?.aborted) throw mapAbortError(signal);

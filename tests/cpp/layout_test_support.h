@@ -6,6 +6,10 @@
 #include <cstddef>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include "core/layout_quality.h"
+#include "core/neighbors.h"
 #include "core/random.h"
 
 namespace embedlab {
@@ -67,6 +71,20 @@ inline bool clusters_separated(const std::vector<float>& y, const std::vector<in
     }
   }
   return true;
+}
+
+// A layout (n×2) of planted clusters keeps them: finite, each point's nearest neighbour in its own
+// cluster, clusters apart, and trustworthiness (k = 10, 500 sampled points) at least 0.85.
+inline void expect_clusters_kept(const std::vector<float>& rows, std::size_t dim, const std::vector<int>& labels, int clusters,
+                                 const std::vector<float>& y) {
+  const std::size_t n = labels.size();
+  for (float v : y) ASSERT_TRUE(std::isfinite(v));
+  EXPECT_GE(nearest_label_agreement(y, labels), 0.99);
+  EXPECT_TRUE(clusters_separated(y, labels, clusters, 2.0));
+  const std::vector<float> unit = unit_rows(rows.data(), n, dim);
+  QualityOptions quality;
+  quality.sample = 500;
+  EXPECT_GE(trustworthiness(unit.data(), dim, y.data(), 2, n, 10, quality), 0.85) << "trustworthiness";
 }
 
 }  // namespace embedlab

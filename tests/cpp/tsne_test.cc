@@ -81,15 +81,7 @@ TEST_P(TsneClusters, StaySeparatedAndTrustworthy) {
   EXPECT_EQ(layout.exact(), n <= TsneLayout::kExactMaxRows);
   while (!layout.step()) {
   }
-  const std::vector<float>& y = layout.coordinates();
-  for (float v : y) ASSERT_TRUE(std::isfinite(v));
-  EXPECT_GE(nearest_label_agreement(y, labels), 0.99);
-  EXPECT_TRUE(clusters_separated(y, labels, 5, 2.0));
-  const std::vector<float> unit = unit_rows(rows.data(), n, 16);
-  QualityOptions quality;
-  quality.sample = 500;
-  const double t = trustworthiness(unit.data(), 16, y.data(), 2, n, 10, quality);
-  EXPECT_GE(t, 0.85) << "trustworthiness";
+  expect_clusters_kept(rows, 16, labels, 5, layout.coordinates());
 }
 
 INSTANTIATE_TEST_SUITE_P(Sizes, TsneClusters, ::testing::Values(std::size_t{600}, std::size_t{3000}));

@@ -68,14 +68,7 @@ TEST(Umap, PlantedClustersStaySeparatedAndTrustworthy) {
   int steps = 0;
   while (!layout.step()) ++steps;
   EXPECT_EQ(steps + 1, 200);
-  const std::vector<float>& y = layout.coordinates();
-  for (float v : y) ASSERT_TRUE(std::isfinite(v));
-  EXPECT_GE(nearest_label_agreement(y, labels), 0.99);
-  EXPECT_TRUE(clusters_separated(y, labels, 5, 2.0));
-  const std::vector<float> unit = unit_rows(rows.data(), n, 16);
-  QualityOptions quality;
-  quality.sample = 500;
-  EXPECT_GE(trustworthiness(unit.data(), 16, y.data(), 2, n, 10, quality), 0.85);
+  expect_clusters_kept(rows, 16, labels, 5, layout.coordinates());
 }
 
 TEST(Umap, RejectsUnusableOptions) {
