@@ -26,12 +26,11 @@ struct QuadTree {
     std::int32_t child = -1;    // first of four consecutive children; -1 in a leaf
   };
   std::vector<Node> nodes;
-  std::vector<std::uint32_t> order, position;  // position[i]: where point i sits in order
+  std::vector<std::uint32_t> order;  // the points, each node's a contiguous range
 
   void build(const std::vector<float>& y, std::size_t n) {
     nodes.clear();
     order.resize(n);
-    position.resize(n);
     std::iota(order.begin(), order.end(), 0u);
     float min_x = std::numeric_limits<float>::max(), min_y = min_x, max_x = -min_x, max_y = -min_x;
     for (std::size_t i = 0; i < n; ++i) {
@@ -42,7 +41,6 @@ struct QuadTree {
     nodes.reserve(2 * n);
     nodes.push_back({});
     split(y, 0, 0, static_cast<std::uint32_t>(n), min_x, min_y, side, 0);
-    for (std::size_t i = 0; i < n; ++i) position[order[i]] = static_cast<std::uint32_t>(i);
   }
 
   void split(const std::vector<float>& y, std::size_t index, std::uint32_t begin, std::uint32_t end, float x0, float y0,
@@ -251,9 +249,10 @@ void tsne_gradient_barnes_hut(const SparseAffinities& p, const std::vector<float
   parallel_for(n, threads, [&](std::size_t begin, std::size_t end, int t) {
     double z = 0.0;
     std::vector<std::int32_t> stack;
-    for (std::size_t i = begin; i < end; ++i) {
+    // Points in tree order: neighbours in the loop walk the same cells, which stay in cache.
+    for (std::size_t at = begin; at < end; ++at) {
+      const std::size_t i = tree.order[at];
       const float xi = y[2 * i], yi = y[2 * i + 1];
-      const std::uint32_t at = tree.position[i];
       double fx = 0.0, fy = 0.0;
       stack.assign(1, 0);
       while (!stack.empty()) {
