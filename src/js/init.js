@@ -8,6 +8,7 @@
 import { Embedlab, threadsAvailable } from './embedlab.js';
 import { browserPlatform } from './platform-browser.js';
 import { useDescribe } from './validation.js';
+import { useMapRun } from './projection.js';
 
 let platform = browserPlatform;
 let initPromise = null;
@@ -83,6 +84,7 @@ async function loadVariant(variant) {
     if (variant === 'mt') raw.unrefWorkers?.();
     checkEveryCall(raw);
     useDescribe((value) => raw.Library.describe(value));
+    useMapRun(raw.MapRun, raw.unrefWorkers);
     return raw;
   } finally {
     clearTimeout(timer);

@@ -106,6 +106,7 @@ export async function train(raw, input, options, env) {
     }
     onProgress?.(last);
     return new Model(trainer.model(), {
+      maxThreads: env.maxThreads,
       training: {
         vocabularySize: stats.vocabularySize, tokens: stats.tokens, lines: stats.lines, epochs: o.epochs,
         elapsedMs: last.elapsedMs, wordsPerSecond: last.wordsPerSecond, threads: o.threads,
