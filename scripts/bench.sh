@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `npm run bench`: set-up (with the reference trainers), build, corpus, then the benchmark tables
-# (training, query latency, byte-pair tokenizers, the page in Chromium, the language model); each also lands in
+# (training, query latency, byte-pair tokenizers, the page in Chromium, the language model, big vectors); each also lands in
 # bench-out/*.md. A first argument naming one part runs only that part, with the rest of the
 # arguments passed to it:  npm run bench -- lm --repeat 1 --threads 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-parts=(training queries bpe page lm)
+parts=(training queries bpe page lm big-vectors)
 if [[ " ${parts[*]} " == *" ${1:-} "* ]]; then
   parts=("$1")
   shift
@@ -30,6 +30,9 @@ for part in "${parts[@]}"; do
     lm)
       echo "== language model: embedlab (native and wasm) vs TensorFlow.js (wasm) vs PyTorch =="
       node scripts/bench/lm.mjs "$@" ;;
+    big-vectors)
+      echo "== big vectors: loading a 400,000 x 300 GloVe file, exact and indexed queries (embedlab native, wasm; gensim) =="
+      node scripts/bench/big-vectors.mjs "$@" ;;
   esac
   echo
 done

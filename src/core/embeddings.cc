@@ -66,8 +66,37 @@ void Embeddings::check_and_index() {
       }
     }
   }
-  unit_ = data_;
-  for (std::size_t r = 0; r < unit_.rows(); ++r) kernels::normalise(unit_.row(r), dim_);
+  if (data_.size() < kCompactFloats) {
+    unit_ = data_;
+    for (std::size_t r = 0; r < unit_.rows(); ++r) kernels::normalise(unit_.row(r), dim_);
+    return;
+  }
+  // Big sets: normalise in place and keep the lengths, so no second copy of the matrix exists.
+  compact_ = true;
+  norms_.resize(data_.rows());
+  for (std::size_t r = 0; r < data_.rows(); ++r) norms_[r] = kernels::normalise(data_.row(r), dim_);
+  unit_ = std::move(data_);
+  data_ = Matrix();
+}
+
+const float* Embeddings::vector(std::int32_t id) const {
+  if (compact_) throw Error("this set of vectors is compact (unit rows and lengths); copy a vector with copy_vector");
+  return data_.row(id);
+}
+
+const std::vector<float>& Embeddings::data() const {
+  if (compact_) throw Error("this set of vectors is compact (unit rows and lengths); copy vectors with copy_vector");
+  return data_.values();
+}
+
+void Embeddings::copy_vector(std::int32_t id, float* out) const {
+  if (!compact_) {
+    std::copy(data_.row(id), data_.row(id) + dim_, out);
+    return;
+  }
+  const float* unit = unit_.row(id);
+  const float norm = norms_[static_cast<std::size_t>(id)];
+  for (std::size_t i = 0; i < dim_; ++i) out[i] = unit[i] * norm;
 }
 
 std::int32_t Embeddings::find(std::string_view word) const {

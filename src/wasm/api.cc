@@ -64,8 +64,24 @@ ModelHandle* ModelHandle::from_vectors(val words, std::size_t dim, val data) {
 }
 
 val ModelHandle::words() const { return strings_to_js(e_.words()); }
-val ModelHandle::vector(std::string word) const { return floats_to_array(e_.vector(e_.id(word)), e_.dim()); }
-val ModelHandle::vectors() const { return floats_to_array(e_.data().data(), e_.data().size()); }
+val ModelHandle::vector(std::string word) const {
+  std::vector<float> row(e_.dim());
+  e_.copy_vector(e_.id(word), row.data());
+  return floats_to_array(row.data(), row.size());
+}
+
+val ModelHandle::vectors() const {
+  // Copied a block of rows at a time: a compact set keeps no copy of its vectors to view.
+  val out = val::global("Float32Array").new_(e_.size() * e_.dim());
+  constexpr std::size_t kBlockRows = 4096;
+  std::vector<float> block(std::min(e_.size(), kBlockRows) * e_.dim());
+  for (std::size_t first = 0; first < e_.size(); first += kBlockRows) {
+    const std::size_t rows = std::min(kBlockRows, e_.size() - first);
+    for (std::size_t r = 0; r < rows; ++r) e_.copy_vector(static_cast<std::int32_t>(first + r), block.data() + r * e_.dim());
+    out.call<void>("set", val(emscripten::typed_memory_view(rows * e_.dim(), block.data())), first * e_.dim());
+  }
+  return out;
+}
 
 val ModelHandle::most_similar(val positive, val negative, val options) const {
   const OptionValues o = options_from_js("mostSimilar", options);
@@ -132,6 +148,45 @@ val ModelHandle::evaluate_similarity(std::string pairs, val options) const {
   const OptionValues o = options_from_js("evaluateSimilarity", options);
   std::istringstream in(pairs);
   return similarity_report_to_js(embedlab::evaluate_similarity(e_, in, input_name(o, "pairs")));
+}
+
+// ---- streaming ---------------------------------------------------------------------------------
+
+VectorStreamHandle* VectorStreamHandle::create(val options, double total_bytes, bool batches) {
+  const OptionValues o = options_from_js("load", options);
+  return new VectorStreamHandle(std::make_unique<VectorStreamReader>(
+      input_name(o, "vectors"), vector_format(o), static_cast<std::uint64_t>(std::max(0.0, total_bytes)), batches));
+}
+
+ModelHandle* VectorStreamHandle::finish() {
+  Embeddings embeddings = reader_->finish();
+  if (embeddings.size() == 0) return nullptr;
+  return new ModelHandle(std::move(embeddings));
+}
+
+val VectorStreamHandle::take_batch() {
+  std::vector<std::string> words;
+  std::vector<float> values;
+  reader_->take_batch(words, values);
+  val out = val::object();
+  out.set("words", strings_to_js(words));
+  out.set("vectors", floats_to_array(values.data(), values.size()));
+  return out;
+}
+
+VectorsBuilderHandle* VectorsBuilderHandle::create(std::size_t dim, double expected_rows) {
+  if (dim < 1 || dim > 10000) throw Error("dim must be 1 to 10,000, got " + std::to_string(dim));
+  return new VectorsBuilderHandle(std::make_unique<VectorsBuilder>(dim, static_cast<std::size_t>(std::max(0.0, expected_rows))));
+}
+
+void VectorsBuilderHandle::add(val words, val vectors) {
+  std::vector<std::string> w = string_array(words, "words");
+  builder_->add(w, array_to_floats(vectors));
+}
+
+ModelHandle* VectorsBuilderHandle::finish() {
+  if (builder_->rows() == 0) throw Error("no vectors were added");
+  return new ModelHandle(builder_->finish());
 }
 
 // ---- trainer -----------------------------------------------------------------------------------

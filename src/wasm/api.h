@@ -12,9 +12,11 @@
 
 #include "core/bpe.h"
 #include "core/embeddings.h"
+#include "core/formats.h"
 #include "core/language_model_command.h"
 #include "core/trainer.h"
 #include "core/corpus.h"
+#include "wasm/convert.h"
 
 namespace embedlab::wasm {
 
@@ -63,6 +65,40 @@ class ModelHandle {
 
  private:
   Embeddings e_;
+};
+
+// A vectors file read in chunks (VectorStreamReader): whole (finish() gives the model) or, with
+// `batches`, handing its rows on (takeBatch()) to a VectorsBuilderHandle elsewhere (the page's
+// instance, while a worker parses).
+class VectorStreamHandle {
+ public:
+  explicit VectorStreamHandle(std::unique_ptr<VectorStreamReader> reader) : reader_(std::move(reader)) {}
+  // `options`: the load options (name, format); `total_bytes`: the file's size, 0 when unknown.
+  static VectorStreamHandle* create(val options, double total_bytes, bool batches);
+  void feed(val bytes) { reader_->feed(bytes_to_string(bytes)); }
+  // The model (nullptr in batch mode: the last rows wait in takeBatch()).
+  ModelHandle* finish();
+  // { words, vectors } parsed since the last call.
+  val take_batch();
+  double bytes_read() const { return static_cast<double>(reader_->bytes_read()); }
+  std::size_t rows() const { return reader_->rows(); }
+  std::size_t dim() const { return reader_->dim(); }
+  double expected_rows() const { return static_cast<double>(reader_->expected_rows()); }
+
+ private:
+  std::unique_ptr<VectorStreamReader> reader_;
+};
+
+// Rows handed on by a VectorStreamHandle in batch mode, collected into one buffer sized once.
+class VectorsBuilderHandle {
+ public:
+  explicit VectorsBuilderHandle(std::unique_ptr<VectorsBuilder> builder) : builder_(std::move(builder)) {}
+  static VectorsBuilderHandle* create(std::size_t dim, double expected_rows);
+  void add(val words, val vectors);
+  ModelHandle* finish();
+
+ private:
+  std::unique_ptr<VectorsBuilder> builder_;
 };
 
 // A training run over a finished corpus, driven in slices from JS.
