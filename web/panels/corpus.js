@@ -1,11 +1,11 @@
 // Corpus: choose the text to train on (the WordNet glosses, pasted text or a file). A vectors file
 // opened here becomes the explored model instead; when a file could be either, the user decides.
 import { countWords } from '../corpus-stats.js';
-import { fileButton, fileSize, fmt, html, setProgress, showError } from '../dom.js';
-import { classifyFile } from '../file-kind.js';
+import { clock, fileButton, fileSize, fmt, html, setProgress, showError } from '../dom.js';
+import { classifyFile, SAMPLE_BYTES } from '../file-kind.js';
 import { readUrlState, writeUrlState } from '../url-state.js';
 
-const DEFAULT_CORPUS_URL = '/corpus/wordnet-glosses.txt';
+const DEFAULT_CORPUS_URL = 'corpus/wordnet-glosses.txt'; // relative: the static build may live in any folder
 
 const markup = () => html`
   <div class="corpus-info" aria-live="polite">
@@ -33,6 +33,9 @@ const markup = () => html`
   <div class="dropzone" id="dropzone">Drop a <b>.txt</b> corpus or a <b>vectors</b> file (word2vec text/binary, GloVe, .vec) here</div>
   <div class="progress slim" id="read-progress" role="progressbar" aria-label="reading the file" aria-valuemin="0" aria-valuemax="100" hidden>
     <div class="bar"></div><span class="label"></span>
+  </div>
+  <div class="row" id="vectors-loading" hidden>
+    <button type="button" id="cancel-vectors">Cancel loading</button>
   </div>
   <p class="error" id="corpus-error" role="alert"></p>`;
 
@@ -99,10 +102,40 @@ export default {
       useCorpus({ name: 'WordNet 3.1 glosses (default)', kind: 'default', data: new TextDecoder().decode(bytes), bytes: bytes.length });
     }
 
-    function loadVectors(bytes, name) {
+    // A vectors file is parsed in the worker as it is read (a 1 GB GloVe file never sits in memory
+    // whole); its rows come to this page's engine in batches. Progress shows bytes, rate and ETA.
+    let loading = null; // the AbortController of the load in progress
+    async function loadVectors(file) {
       const engine = store.get('engine');
       if (!engine) throw new Error('the engine is still loading; try again in a moment');
-      store.set('model', { model: engine.load(bytes, { name }), label: `loaded from ${name}`, source: 'loaded' });
+      loading?.abort();
+      const controller = new AbortController();
+      loading = controller;
+      const box = $('#read-progress');
+      box.hidden = false;
+      $('#vectors-loading').hidden = false;
+      setProgress(box, 0, `loading ${file.name}…`);
+      try {
+        const model = await engine.loadInWorker(file, {
+          name: file.name,
+          signal: controller.signal,
+          onProgress: (p) => setProgress(box, p.fraction, `${fmt(p.rows)} vectors · ${fileSize(p.bytes)} of ${fileSize(p.total)} · ` +
+            `${fileSize(p.bytesPerSecond)}/s · ${Number.isFinite(p.etaSeconds) ? `${clock(p.etaSeconds)} left` : ''}`),
+        });
+        store.set('model', { model, label: `loaded from ${file.name}`, source: 'loaded' });
+      } catch (e) {
+        if (e.name !== 'AbortError') throw e;
+        $('#corpus-name').textContent = `Loading ${file.name} was cancelled.`;
+      } finally {
+        if (loading === controller) loading = null;
+        box.hidden = true;
+        $('#vectors-loading').hidden = true;
+      }
+    }
+    $('#cancel-vectors').addEventListener('click', () => loading?.abort());
+
+    async function readFile(file) {
+      return readStream(file.stream(), file.size);
     }
 
     function useFileAsCorpus(bytes, name) {
@@ -110,34 +143,33 @@ export default {
       useCorpus({ name, kind: 'file', data: bytes, bytes: bytes.length });
     }
 
+    const useAsCorpus = async (file) => useFileAsCorpus(await readFile(file), file.name);
+
     // The file could be either: show the reason and two buttons; the answer decides.
-    function ask(bytes, name, why) {
+    function ask(file, why) {
       const box = $('#file-choice');
-      $('#file-choice-text').textContent = `${name} could be a corpus or a vectors file: ${why}. How should it be used?`;
+      $('#file-choice-text').textContent = `${file.name} could be a corpus or a vectors file: ${why}. How should it be used?`;
       box.hidden = false;
       const answer = (use) => () => {
         box.hidden = true;
-        try {
-          use(bytes, name);
-        } catch (e) {
-          fail(e);
-        }
+        use(file).catch(fail);
       };
-      $('#choose-corpus').onclick = answer(useFileAsCorpus);
+      $('#choose-corpus').onclick = answer(useAsCorpus);
       $('#choose-vectors').onclick = answer(loadVectors);
       $('#choose-corpus').focus();
     }
 
+    // The kind is told from the file's first 64 KB; only a corpus is read whole.
     async function openFile(file) {
       showError(error, null);
       $('#file-choice').hidden = true;
       try {
         if (file.size === 0) throw new Error(`${file.name} is empty`);
-        const bytes = await readStream(file.stream(), file.size);
-        const { kind, why } = classifyFile(bytes, file.name);
-        if (kind === 'vectors') loadVectors(bytes, file.name);
-        else if (kind === 'corpus') useFileAsCorpus(bytes, file.name);
-        else ask(bytes, file.name, why);
+        const head = new Uint8Array(await file.slice(0, SAMPLE_BYTES).arrayBuffer());
+        const { kind, why } = classifyFile(head, file.name);
+        if (kind === 'vectors') await loadVectors(file);
+        else if (kind === 'corpus') await useAsCorpus(file);
+        else ask(file, why);
       } catch (e) {
         fail(e);
       }
