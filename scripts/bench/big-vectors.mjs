@@ -4,7 +4,7 @@
 // Node (wasm, loadStream from the path), and by gensim's KeyedVectors; peak memory of each; top-10
 // query latency (median, p95) exact and through the approximate-neighbour index, with recall@10
 // against exact search; the index's build time.
-//   node scripts/bench/big-vectors.mjs [--rows N] [--dim N] [--queries N]
+//   node scripts/bench/big-vectors.mjs [--rows N] [--dim N] [--queries N] [--variants mt,st]
 //   (child mode: node big-vectors.mjs --wasm FILE WORDS_FILE, prints JSON)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -101,7 +101,9 @@ async function main() {
 
   const native = timed(path.join(root, 'build/embedlab'), ['similar', file, words[0]]);
   const wasm = {};
-  for (const variant of ['mt', 'st']) {
+  const variantsArg = process.argv.indexOf('--variants');
+  const variants = variantsArg > 0 ? process.argv[variantsArg + 1].split(',') : ['mt', 'st'];
+  for (const variant of variants) {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--wasm', file, wordsFile], {
       encoding: 'utf8', env: { ...process.env, EMBEDLAB_VARIANT: variant }, maxBuffer: 1 << 26,
     });

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/kernels.h"
+#include "core/neighbors.h"
 #include "core/text.h"
 
 namespace embedlab {
@@ -159,9 +160,36 @@ std::vector<Neighbour> Embeddings::nearest(const float* query, std::size_t topn,
     throw Error("the query words cancel out (their vectors sum to zero): no neighbour means anything");
   }
   kernels::normalise(unit_query.data(), dim_);
+  if (neighbor_index_ && restrict_to == 0) return nearest_indexed(unit_query.data(), topn, exclude);
   std::vector<float> scores(rows);
   kernels::dot_rows(unit_.data(), rows, dim_, unit_query.data(), scores.data());
   return top(scores, topn, exclude);
+}
+
+void Embeddings::attach_index(std::shared_ptr<const NeighborIndex> index) {
+  if (index && (index->size() != size() || index->dim() != dim_)) {
+    throw Error("the index has " + with_commas(static_cast<long long>(index->size())) + " rows of dimension " +
+                std::to_string(index->dim()) + "; the vectors have " + with_commas(static_cast<long long>(size())) +
+                " of dimension " + std::to_string(dim_));
+  }
+  neighbor_index_ = std::move(index);
+}
+
+std::vector<Neighbour> Embeddings::nearest_indexed(const float* unit_query, std::size_t topn,
+                                                   const std::vector<std::int32_t>& exclude) const {
+  const std::size_t want = std::min(size(), topn + exclude.size());
+  const std::vector<SearchHit> hits = neighbor_index_->search(unit_query, want, std::max(kSearchBreadth, 2 * want));
+  // Exact re-ranking of the candidates on this set's own unit rows.
+  std::vector<std::pair<float, std::int32_t>> ranked;
+  for (const SearchHit& hit : hits) {
+    if (std::find(exclude.begin(), exclude.end(), hit.id) != exclude.end()) continue;
+    ranked.emplace_back(kernels::dot(unit_vector(hit.id), unit_query, dim_), hit.id);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  if (ranked.size() > topn) ranked.resize(topn);
+  std::vector<Neighbour> result;
+  for (const auto& [score, id] : ranked) result.push_back(Neighbour{id, words_[id], score});
+  return result;
 }
 
 std::vector<Neighbour> Embeddings::most_similar(const std::vector<std::string>& positive,

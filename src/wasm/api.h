@@ -5,14 +5,17 @@
 
 #include <emscripten/val.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "core/bpe.h"
 #include "core/embeddings.h"
 #include "core/formats.h"
+#include "core/neighbors.h"
 #include "core/language_model_command.h"
 #include "core/trainer.h"
 #include "core/corpus.h"
@@ -40,6 +43,8 @@ class CorpusHandle {
   std::unique_ptr<Corpus> corpus_;
 };
 
+class IndexBuildHandle;
+
 // Word vectors and their queries.
 class ModelHandle {
  public:
@@ -62,9 +67,48 @@ class ModelHandle {
   val project_2d(std::size_t count, val options) const;
   val evaluate_analogies(std::string questions, val options) const;
   val evaluate_similarity(std::string pairs, val options) const;
+  bool indexed() const { return e_.indexed(); }
+  // A build of this model's approximate-neighbour index (see IndexBuildHandle).
+  IndexBuildHandle* index_build(val options);
+  // Whether the set is big enough to be searched through an index (compact: see Embeddings).
+  bool wants_index() const { return e_.compact(); }
+  const Embeddings& embeddings() const { return e_; }
+  void attach_index(std::shared_ptr<const NeighborIndex> index) { e_.attach_index(std::move(index)); }
 
  private:
   Embeddings e_;
+};
+
+// Builds a model's approximate-neighbour index (NeighborIndex::Builder) in steps polled from JS:
+// inline for about `budget_ms` per run_for() call in the single-threaded build; on a thread of its
+// own in the pthreads build (run_for() then only polls: the page's thread never blocks). The model
+// must outlive it (the JS Model deletes it first).
+class IndexBuildHandle {
+ public:
+  // `options`: { threads, seed } (whole numbers; defaults 1 and 1).
+  static IndexBuildHandle* create(ModelHandle* model, val options);
+  IndexBuildHandle(ModelHandle* model, const NeighborIndexOptions& options);
+  ~IndexBuildHandle();
+  // True once the index is built and attached to the model.
+  bool run_for(double budget_ms);
+  double fraction() const { return fraction_.load(); }
+  std::string stage() const;
+  // Stops after the current unit of work (the build cannot be resumed).
+  void cancel();
+  // Whether it works on a thread of its own (the pthreads build).
+  bool background() const { return threaded_; }
+
+ private:
+  void step();  // one unit; records progress
+  void attach();
+  ModelHandle* model_;
+  std::unique_ptr<NeighborIndex::Builder> builder_;
+  std::atomic<double> fraction_{0.0};
+  std::atomic<bool> done_{false}, stop_{false}, attached_{false};
+  std::atomic<const char*> stage_{"starting"};
+  bool threaded_ = false;
+  std::string error_;  // from the background thread, read once it has ended
+  std::thread thread_;
 };
 
 // A vectors file read in chunks (VectorStreamReader): whole (finish() gives the model) or, with

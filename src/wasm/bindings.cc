@@ -41,7 +41,16 @@ EMSCRIPTEN_BINDINGS(embedlab) {
       .function("save", checked<&ModelHandle::save>)
       .function("project2d", checked<&ModelHandle::project_2d>)
       .function("evaluateAnalogies", checked<&ModelHandle::evaluate_analogies>)
-      .function("evaluateSimilarity", checked<&ModelHandle::evaluate_similarity>);
+      .function("evaluateSimilarity", checked<&ModelHandle::evaluate_similarity>)
+      .function("indexed", checked<&ModelHandle::indexed>)
+      .function("wantsIndex", checked<&ModelHandle::wants_index>)
+      .function("indexBuild", checked<&ModelHandle::index_build>, allow_raw_pointers());
+  class_<IndexBuildHandle>("IndexBuild")
+      .function("background", checked<&IndexBuildHandle::background>)
+      .function("runFor", checked<&IndexBuildHandle::run_for>)
+      .function("fraction", checked<&IndexBuildHandle::fraction>)
+      .function("stage", checked<&IndexBuildHandle::stage>)
+      .function("cancel", checked<&IndexBuildHandle::cancel>);
   class_<VectorStreamHandle>("VectorStream")
       .class_function("create", checked<&VectorStreamHandle::create>, allow_raw_pointers())
       .function("feed", checked<&VectorStreamHandle::feed>)

@@ -286,8 +286,12 @@ test('every raw method is checked for errors, with no list of names', async () =
   const lmArgs = ['lm', 'train', '--input', 'small.txt', '--output', 'small.model', '--steps', '2', '--vocab-size', '262',
     '--width', '8', '--heads', '2', '--context', '4', '--batch', '1'];
   const lmCommand = raw.LanguageModelCommand.create(lmArgs, () => new TextEncoder().encode(SMALL));
+  const stream = raw.VectorStream.create({}, 0, false);
+  const builder = raw.VectorsBuilder.create(2, 2);
+  const indexBuild = loaded.indexBuild({});
   const instances = {
     Corpus: corpus, Trainer: trainer, Model: loaded, BpeTrainer: bpeTrainer, Tokenizer: tokenizer, LanguageModelCommand: lmCommand,
+    VectorStream: stream, VectorsBuilder: builder, IndexBuild: indexBuild,
   };
   // Every arity up to 6 with arguments of one kind each: some calls fail in Embind's conversions,
   // others reach C++ (a word, a count, an options object) and fail or succeed there.
@@ -298,7 +302,8 @@ test('every raw method is checked for errors, with no list of names', async () =
   try {
     // The classes init() wraps, found as it finds them (a new class needs an instance above).
     const classes = Object.keys(raw).filter((k) => typeof Object.getOwnPropertyDescriptor(raw, k).value?.prototype?.isAliasOf === 'function');
-    assert.deepEqual(classes.sort(), ['BpeTrainer', 'Corpus', 'LanguageModelCommand', 'Library', 'Model', 'Tokenizer', 'Trainer']);
+    assert.deepEqual(classes.sort(), ['BpeTrainer', 'Corpus', 'IndexBuild', 'LanguageModelCommand', 'Library', 'Model', 'Tokenizer',
+      'Trainer', 'VectorStream', 'VectorsBuilder']);
     for (const name of classes) {
       const cls = raw[name];
       const calls = [
@@ -321,6 +326,9 @@ test('every raw method is checked for errors, with no list of names', async () =
       }
     }
   } finally {
+    indexBuild.delete(); // before the model whose rows it reads
+    stream.delete();
+    builder.delete();
     trainer.delete();
     corpus.delete();
     loaded.delete();

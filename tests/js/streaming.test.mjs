@@ -98,5 +98,34 @@ test('a 28,000 x 300 GloVe stream: heap growth within 1.3x the floats (+ one 16 
   const firstLine = new TextDecoder().decode(bigBytes[0].subarray(0, bigBytes[0].indexOf(10))).split(' ');
   const v = model.vector(firstLine[0]);
   for (let i = 0; i < BIG.dim; i++) assert.ok(Math.abs(v[i] - Number(firstLine[i + 1])) < 1e-5, `value ${i + 1}`);
+
+  // The approximate-neighbour index: recall@10 of at least 0.95 against exact search, on words
+  // and on analogies (quality, not time: timings are in the benchmark).
+  assert.equal(model.wantsIndex, true);
+  assert.equal(model.indexed, false);
+  const words = Array.from({ length: 100 }, (_, i) => `w${(i * 277) % BIG.rows}`);
+  const triples = Array.from({ length: 30 }, (_, i) => [`w${i * 31}`, `w${i * 53 + 7}`, `w${i * 97 + 11}`]);
+  const answers = () => [
+    ...words.map((w) => model.mostSimilar(w, { topn: 10 }).map((n) => n.word)),
+    ...triples.map(([a, b, c]) => model.analogy(a, b, c, { topn: 10 }).map((n) => n.word)),
+  ];
+  const exact = answers();
+  const stages = new Set();
+  assert.equal(await model.buildIndex({ threads: VARIANT === 'mt' ? 2 : 1, onProgress: (p) => stages.add(p.stage) }), true);
+  assert.equal(model.indexed, true);
+  assert.ok(stages.has('done') && stages.size > 1, [...stages].join(', '));
+  const indexed = answers();
+  const recall = exact.reduce((sum, e, i) => sum + e.filter((w) => indexed[i].includes(w)).length / 10, 0) / exact.length;
+  assert.ok(recall >= 0.95, `recall@10 ${recall.toFixed(3)}`);
+  // 3CosMul and restricted searches stay exact.
+  assert.deepEqual(model.mostSimilar(words[0], { topn: 10, restrict: BIG.rows }).map((n) => n.word), exact[0]);
+  model.dispose();
+});
+
+test('small models keep exact search: buildIndex builds nothing', async () => {
+  const model = el.load('a 1 0\nb 0 1\nc 1 1\n');
+  assert.equal(model.wantsIndex, false);
+  assert.equal(await model.buildIndex(), false);
+  assert.equal(model.indexed, false);
   model.dispose();
 });

@@ -123,6 +123,7 @@ export default {
             `${fileSize(p.bytesPerSecond)}/s · ${Number.isFinite(p.etaSeconds) ? `${clock(p.etaSeconds)} left` : ''}`),
         });
         store.set('model', { model, label: `loaded from ${file.name}`, source: 'loaded' });
+        await indexModel(model, controller.signal);
       } catch (e) {
         if (e.name !== 'AbortError') throw e;
         $('#corpus-name').textContent = `Loading ${file.name} was cancelled.`;
@@ -133,6 +134,27 @@ export default {
       }
     }
     $('#cancel-vectors').addEventListener('click', () => loading?.abort());
+
+    // A big model (2^23 numbers or more) gets an approximate-neighbour index so top-10 queries take
+    // milliseconds; until it is built (or if it is cancelled) queries are exact, only slower. The
+    // threads build makes it on a thread of its own; the single-threaded page keeps exact search,
+    // as an index would hold this page for seconds at a time.
+    async function indexModel(model, signal) {
+      const engine = store.get('engine');
+      if (!model.wantsIndex || !engine.threads) return;
+      const box = $('#read-progress');
+      try {
+        await model.buildIndex({
+          threads: Math.max(1, Math.min(2, engine.maxThreads - 1)),
+          signal,
+          onProgress: (p) => setProgress(box, p.fraction, `building the search index (${p.stage}) · queries are exact until it is done`),
+        });
+      } catch (e) {
+        if (model.disposed) return; // another model replaced it
+        if (e.name === 'AbortError') return; // exact search it is
+        throw e;
+      }
+    }
 
     async function readFile(file) {
       return readStream(file.stream(), file.size);
