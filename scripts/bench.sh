@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `npm run bench`: set-up (with the reference trainers), build, corpus, then the benchmark tables
-# (training, query latency, byte-pair tokenizers, the page in Chromium, the language model, 2-D maps); each also lands in
+# (training, query latency, byte-pair tokenizers, the page in Chromium, the language model, 2-D maps, big vectors); each also lands in
 # bench-out/*.md. A first argument naming one part runs only that part, with the rest of the
 # arguments passed to it:  npm run bench -- lm --repeat 1 --threads 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-parts=(training queries bpe page lm projection)
+parts=(training queries bpe page lm projection big-vectors)
 if [[ " ${parts[*]} " == *" ${1:-} "* ]]; then
   parts=("$1")
   shift
@@ -33,6 +33,9 @@ for part in "${parts[@]}"; do
     projection)
       echo "== maps: embedlab t-SNE and UMAP (native, wasm) vs scikit-learn t-SNE, umap-js, tsne-js =="
       node scripts/bench/projection.mjs "$@" ;;
+    big-vectors)
+      echo "== big vectors: loading a 400,000 x 300 GloVe file, exact and indexed queries (embedlab native, wasm; gensim) =="
+      node scripts/bench/big-vectors.mjs "$@" ;;
   esac
   echo
 done

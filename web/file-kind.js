@@ -4,7 +4,7 @@
 // disagree the page asks.
 
 const SAMPLE_LINES = 20;
-const SAMPLE_BYTES = 64 * 1024;
+export const SAMPLE_BYTES = 64 * 1024; // classifyFile reads no more than this
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**

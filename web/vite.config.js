@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dataDir = path.join(root, 'data');
 
 // EMBEDLAB_ISOLATION=off serves the page without isolation (to check the single-threaded fallback).
 const isolation = process.env.EMBEDLAB_ISOLATION === 'off' ? {} : {
@@ -15,22 +14,37 @@ const isolation = process.env.EMBEDLAB_ISOLATION === 'off' ? {} : {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-// Serves the corpus library that scripts/prepare-corpus.mjs makes in data/ (corpora.json, each
-// corpus's .txt and .LICENSE, and questions-words.txt) at /corpus/NAME.
-// The package itself needs no configuration (see tests/e2e/apps.test.mjs).
+// The files of data/ the page serves at corpus/<name>: the corpora (.txt, corpora.json) and the licence notices
+// of everything there (*LICENSE*, *NOTICE*), whatever corpora scripts/prepare-corpus.mjs made.
+function servedDataFiles() {
+  const dir = path.join(root, 'data');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((name) => /\.txt$|\.json$|LICENSE|NOTICE/i.test(name) && fs.statSync(path.join(dir, name)).isFile());
+}
+
+// The repository's own licence and third-party notices, beside index.html.
+const NOTICES = ['LICENSE', 'NOTICE.md'];
+
+// Serves data/ files (the corpus library made by scripts/prepare-corpus.mjs: corpora.json, each corpus
+// and its licence, questions-words.txt) at
+// corpus/<name> in development, and copies them, with the repository's LICENSE and NOTICE.md, into
+// the static build. The package itself needs no configuration (see tests/e2e/apps.test.mjs).
 function corpusPlugin() {
+  let outDir = null;
   const serve = (req, res, next) => {
-    const name = req.url?.split('?')[0].match(/^\/corpus\/([a-z0-9-]+\.(?:txt|LICENSE|json))$/)?.[1];
-    if (!name) return next();
-    const file = path.join(dataDir, name);
-    for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
-    if (!fs.existsSync(file)) {
+    const url = req.url?.split('?')[0] ?? '';
+    const match = url.match(/^\/corpus\/([^/]+)$/);
+    if (!match && !NOTICES.includes(url.slice(1))) return next();
+    const name = match ? decodeURIComponent(match[1]) : url.slice(1);
+    const file = match ? path.join(root, 'data', name) : path.join(root, name);
+    if (match && !servedDataFiles().includes(name)) {
       res.statusCode = 404;
-      res.end(`${name} is missing: run \`node scripts/prepare-corpus.mjs\``);
+      res.end(`${name} missing: run \`node scripts/prepare-corpus.mjs\``);
       return undefined;
     }
     res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'text/plain; charset=utf-8');
     res.setHeader('Content-Length', fs.statSync(file).size);
+    for (const [k, v] of Object.entries(isolation)) res.setHeader(k, v);
     fs.createReadStream(file).pipe(res);
     return undefined;
   };
@@ -40,6 +54,14 @@ function corpusPlugin() {
       server.middlewares.use(serve);
     },
     configurePreviewServer(server) { server.middlewares.use(serve); },
+    configResolved(config) { outDir = config.build.outDir; },
+    // `npm run build`: whatever the page serves travels with its licence notices.
+    writeBundle() {
+      const corpusDir = path.join(outDir, 'corpus');
+      fs.mkdirSync(corpusDir, { recursive: true });
+      for (const name of servedDataFiles()) fs.copyFileSync(path.join(root, 'data', name), path.join(corpusDir, name));
+      for (const name of NOTICES) fs.copyFileSync(path.join(root, name), path.join(outDir, name));
+    },
   };
 }
 
@@ -60,5 +82,7 @@ export default defineConfig({
   },
   preview: { host: '127.0.0.1', headers: isolation },
   plugins: [corpusPlugin()],
-  build: { target: 'es2022', outDir: path.join(root, 'build-web') },
+  // A static site: relative URLs, so dist/ works from any folder of any static file server.
+  base: './',
+  build: { target: 'es2022', outDir: path.join(root, 'dist'), emptyOutDir: true },
 });

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/kernels.h"
+#include "core/neighbors.h"
 #include "core/text.h"
 
 namespace embedlab {
@@ -66,8 +67,37 @@ void Embeddings::check_and_index() {
       }
     }
   }
-  unit_ = data_;
-  for (std::size_t r = 0; r < unit_.rows(); ++r) kernels::normalise(unit_.row(r), dim_);
+  if (data_.size() < kCompactFloats) {
+    unit_ = data_;
+    for (std::size_t r = 0; r < unit_.rows(); ++r) kernels::normalise(unit_.row(r), dim_);
+    return;
+  }
+  // Big sets: normalise in place and keep the lengths, so no second copy of the matrix exists.
+  compact_ = true;
+  norms_.resize(data_.rows());
+  for (std::size_t r = 0; r < data_.rows(); ++r) norms_[r] = kernels::normalise(data_.row(r), dim_);
+  unit_ = std::move(data_);
+  data_ = Matrix();
+}
+
+const float* Embeddings::vector(std::int32_t id) const {
+  if (compact_) throw Error("this set of vectors is compact (unit rows and lengths); copy a vector with copy_vector");
+  return data_.row(id);
+}
+
+const std::vector<float>& Embeddings::data() const {
+  if (compact_) throw Error("this set of vectors is compact (unit rows and lengths); copy vectors with copy_vector");
+  return data_.values();
+}
+
+void Embeddings::copy_vector(std::int32_t id, float* out) const {
+  if (!compact_) {
+    std::copy(data_.row(id), data_.row(id) + dim_, out);
+    return;
+  }
+  const float* unit = unit_.row(id);
+  const float norm = norms_[static_cast<std::size_t>(id)];
+  for (std::size_t i = 0; i < dim_; ++i) out[i] = unit[i] * norm;
 }
 
 std::int32_t Embeddings::find(std::string_view word) const {
@@ -130,9 +160,36 @@ std::vector<Neighbour> Embeddings::nearest(const float* query, std::size_t topn,
     throw Error("the query words cancel out (their vectors sum to zero): no neighbour means anything");
   }
   kernels::normalise(unit_query.data(), dim_);
+  if (neighbor_index_ && restrict_to == 0) return nearest_indexed(unit_query.data(), topn, exclude);
   std::vector<float> scores(rows);
   kernels::dot_rows(unit_.data(), rows, dim_, unit_query.data(), scores.data());
   return top(scores, topn, exclude);
+}
+
+void Embeddings::attach_index(std::shared_ptr<const NeighborIndex> index) {
+  if (index && (index->size() != size() || index->dim() != dim_)) {
+    throw Error("the index has " + with_commas(static_cast<long long>(index->size())) + " rows of dimension " +
+                std::to_string(index->dim()) + "; the vectors have " + with_commas(static_cast<long long>(size())) +
+                " of dimension " + std::to_string(dim_));
+  }
+  neighbor_index_ = std::move(index);
+}
+
+std::vector<Neighbour> Embeddings::nearest_indexed(const float* unit_query, std::size_t topn,
+                                                   const std::vector<std::int32_t>& exclude) const {
+  const std::size_t want = std::min(size(), topn + exclude.size());
+  const std::vector<SearchHit> hits = neighbor_index_->search(unit_query, want, std::max(kSearchBreadth, 2 * want));
+  // Exact re-ranking of the candidates on this set's own unit rows.
+  std::vector<std::pair<float, std::int32_t>> ranked;
+  for (const SearchHit& hit : hits) {
+    if (std::find(exclude.begin(), exclude.end(), hit.id) != exclude.end()) continue;
+    ranked.emplace_back(kernels::dot(unit_vector(hit.id), unit_query, dim_), hit.id);
+  }
+  std::sort(ranked.begin(), ranked.end(), [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  if (ranked.size() > topn) ranked.resize(topn);
+  std::vector<Neighbour> result;
+  for (const auto& [score, id] : ranked) result.push_back(Neighbour{id, words_[id], score});
+  return result;
 }
 
 std::vector<Neighbour> Embeddings::most_similar(const std::vector<std::string>& positive,

@@ -1,5 +1,7 @@
 // A set of word vectors and the queries users run on them. Queries use unit-length rows,
-// computed once when the set is made.
+// computed once when the set is made. Sets of kCompactFloats numbers or more are kept compact:
+// only the unit rows and each row's length (1x the floats instead of 2x); their vectors are
+// rebuilt as unit row x length (within a float rounding of the originals).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +16,8 @@
 
 namespace embedlab {
 
+class NeighborIndex;
+
 struct Neighbour {
   std::int32_t id;
   std::string word;
@@ -24,6 +28,9 @@ enum class AnalogyMethod { kAdd, kMul };  // 3CosAdd, 3CosMul (Levy & Goldberg 2
 
 class Embeddings {
  public:
+  // 2^23 numbers (32 MB): e.g. 28,000 x 300 or 84,000 x 100.
+  static constexpr std::size_t kCompactFloats = std::size_t{1} << 23;
+
   Embeddings() = default;
   // Rows in frequency order (most frequent first); `data` holds words.size() * dim floats.
   // Throws Error on dim 0, a size mismatch, a duplicate or empty word, or a NaN/Inf value.
@@ -39,10 +46,26 @@ class Embeddings {
   const std::vector<std::string>& words() const { return words_; }
   const std::vector<std::int64_t>& counts() const { return counts_; }  // empty when unknown
   const std::string& word(std::int32_t id) const { return words_[id]; }
-  const float* vector(std::int32_t id) const { return data_.row(id); }
+  // The stored vector; only for sets that are not compact (Error otherwise): use copy_vector.
+  const float* vector(std::int32_t id) const;
+  // All stored vectors, row-major; only for sets that are not compact (Error otherwise).
+  const std::vector<float>& data() const;
+  // Writes the vector of row `id` (dim() floats) to `out`; works for every set.
+  void copy_vector(std::int32_t id, float* out) const;
   const float* unit_vector(std::int32_t id) const { return unit_.row(id); }
-  const std::vector<float>& data() const { return data_.values(); }
-  const Matrix& vectors() const { return data_; }
+  // Unit-length rows, row-major (size() x dim()).
+  const Matrix& unit_vectors() const { return unit_; }
+  bool compact() const { return compact_; }
+
+  // Big sets (compact ones: kCompactFloats numbers or more, where an exact top-10 takes about 2 ms
+  // in wasm) answer nearest(), most_similar() and analogy() by 3CosAdd through an approximate-
+  // neighbour index once one is attached (built over unit_vectors(), which it may borrow: it must
+  // not outlive this set); its candidates are re-ranked exactly. Restricted searches, 3CosMul and
+  // smaller sets always search exactly.
+  void attach_index(std::shared_ptr<const NeighborIndex> index);
+  bool indexed() const { return static_cast<bool>(neighbor_index_); }
+  // Beam width of indexed searches (wider: slower, closer to exact).
+  static constexpr std::size_t kSearchBreadth = 200;
 
   // Id of `word`: through the tokenizer when there is one; otherwise trying it as given and then
   // lowercased. -1 when absent.
@@ -74,14 +97,19 @@ class Embeddings {
   std::vector<Neighbour> top(const std::vector<float>& scores, std::size_t topn,
                              const std::vector<std::int32_t>& exclude) const;
   void check_and_index();
+  std::vector<Neighbour> nearest_indexed(const float* unit_query, std::size_t topn,
+                                         const std::vector<std::int32_t>& exclude) const;
 
   std::vector<std::string> words_;
   std::vector<std::int64_t> counts_;
   std::size_t dim_ = 0;
-  Matrix data_;
+  Matrix data_;  // empty when compact_
   Matrix unit_;
+  std::vector<float> norms_;  // row lengths, when compact_
+  bool compact_ = false;
   std::unordered_map<std::string, std::int32_t> index_;
   std::shared_ptr<const Tokenizer> tokenizer_;
+  std::shared_ptr<const NeighborIndex> neighbor_index_;
 };
 
 }  // namespace embedlab

@@ -147,67 +147,9 @@ struct WordIndex {
 };
 
 Embeddings parse_text(std::string_view bytes, const std::string& source, bool has_header) {
-  std::vector<std::string_view> fields;
-  std::vector<std::string> words;
-  std::vector<float> data;
-  WordIndex index;
-  long long expected_count = -1;
-  std::size_t dim = 0;
-  std::size_t line_number = 0;
-  std::size_t pos = 0;
-  while (pos < bytes.size()) {
-    const std::string_view line = first_line(bytes, pos);
-    pos += line.size() + 1;
-    ++line_number;
-    split_fields(line, fields);
-    if (fields.empty()) continue;  // blank lines are allowed
-    if (has_header && expected_count < 0) {
-      long long count, header_dim;
-      if (fields.size() != 2 || !parse_count(fields[0], count) || !parse_count(fields[1], header_dim)) {
-        throw Error(at_line(source, line_number) + "expected a header 'count dim' (two whole numbers), found " + quote(line));
-      }
-      if (header_dim < 1 || static_cast<std::size_t>(header_dim) > kMaxDim) {
-        throw Error(at_line(source, line_number) + "dimension " + std::to_string(header_dim) +
-                    " is out of range (1 to 10,000)");
-      }
-      expected_count = count;
-      dim = static_cast<std::size_t>(header_dim);
-      // Reserve no more than the bytes can hold (a header may promise far more rows than follow).
-      const auto rows_that_fit = static_cast<long long>(bytes.size() / (2 * dim + 2) + 1);
-      const auto reserve = static_cast<std::size_t>(std::min(count, rows_that_fit));
-      words.reserve(reserve);
-      data.reserve(reserve * dim);
-      continue;
-    }
-    const std::string where = at_line(source, line_number);
-    if (dim == 0) {  // GloVe: the first row sets the dimension
-      dim = fields.size() - 1;
-      if (dim == 0) throw Error(where + "expected a word followed by numbers, found only " + quote(line));
-      if (dim > kMaxDim) throw Error(where + "dimension " + std::to_string(dim) + " is out of range (1 to 10,000)");
-    }
-    if (fields.size() != dim + 1) {
-      // "1 5" then "2 3": a header promising 5 numbers, or GloVe whose first word is the number 1.
-      const bool glove_like = has_header && words.empty() && fields.size() == 2;
-      throw Error(where + "expected " + std::to_string(dim) + " numbers after " + quote(fields[0]) + ", found " +
-                  std::to_string(fields.size() - 1) +
-                  (glove_like ? " (the first line was read as a header 'count dim'; if this is GloVe text whose first "
-                                "word is a number, name the format glove)"
-                              : ""));
-    }
-    if (!is_valid_utf8(fields[0])) throw Error(where + "the word " + quote(fields[0]) + " is not valid UTF-8");
-    if (fields[0].size() > kMaxWordBytes) throw Error(where + word_too_long(fields[0]));
-    for (std::size_t i = 0; i < dim; ++i) append_value(fields[i + 1], i, fields[0], where, data);
-    words.emplace_back(fields[0]);
-    index.add(words.back(), line_number, where, "line");
-  }
-  if (words.empty()) {
-    throw Error(source + (has_header ? " has a header but no vectors" : " is empty; expected word vectors"));
-  }
-  if (has_header && static_cast<long long>(words.size()) != expected_count) {
-    throw Error(source + ": the header promises " + with_commas(expected_count) + " vectors, found " +
-                with_commas(static_cast<long long>(words.size())));
-  }
-  return Embeddings(std::move(words), dim, std::move(data));
+  VectorStreamReader reader(source, has_header ? VectorFormat::kWord2VecText : VectorFormat::kGloveText, bytes.size());
+  reader.feed(bytes);
+  return reader.finish();
 }
 
 // Where `count` word2vec binary records ("word " + dim floats, each ended by a line break as
@@ -237,64 +179,9 @@ bool only_line_breaks_from(std::string_view bytes, std::size_t pos) {
 }
 
 Embeddings parse_binary(std::string_view bytes, const std::string& source) {
-  std::size_t header_start = 0;
-  while (header_start < bytes.size() && (bytes[header_start] == '\n' || bytes[header_start] == '\r')) ++header_start;
-  const std::string_view header = first_line(bytes, header_start);
-  std::vector<std::string_view> fields;
-  split_fields(header, fields);
-  long long count, header_dim;
-  if (fields.size() != 2 || !parse_count(fields[0], count) || !parse_count(fields[1], header_dim)) {
-    throw Error(at_line(source, 1) + "expected a header 'count dim' (two whole numbers), found " + quote(header));
-  }
-  if (header_dim < 1 || static_cast<std::size_t>(header_dim) > kMaxDim) {
-    throw Error(at_line(source, 1) + "dimension " + std::to_string(header_dim) + " is out of range (1 to 10,000)");
-  }
-  if (count < 1) throw Error(source + " has a header but no vectors");
-  const auto dim = static_cast<std::size_t>(header_dim);
-  const std::size_t row_bytes = dim * sizeof(float);
-  if (static_cast<unsigned long long>(count) > bytes.size() / (row_bytes + 2) + 1) {
-    throw Error(source + " is truncated: the header promises " + with_commas(count) + " vectors of dimension " +
-                std::to_string(dim) + ", but the file has only " + with_commas(static_cast<long long>(bytes.size())) +
-                " bytes");
-  }
-  std::vector<std::string> words;
-  Matrix data(static_cast<std::size_t>(count), dim);
-  WordIndex index;
-  std::size_t pos = header_start + header.size() + 1;
-  for (long long v = 0; v < count; ++v) {
-    const std::string vector_name = "vector " + with_commas(v + 1) + " of " + with_commas(count);
-    while (pos < bytes.size() && (bytes[pos] == '\n' || bytes[pos] == '\r')) ++pos;
-    const std::size_t space = bytes.find(' ', pos);
-    if (space == std::string_view::npos || pos >= bytes.size()) {
-      throw Error(source + " is truncated: it ends before " + vector_name);
-    }
-    const std::string_view word = bytes.substr(pos, space - pos);
-    const std::string prefix = source + " " + vector_name + ": ";
-    if (word.size() > kMaxWordBytes) throw Error(prefix + word_too_long(word));
-    if (word.empty() || !is_valid_utf8(word) || word.find('\0') != std::string_view::npos) {
-      throw Error(prefix + "expected a UTF-8 word followed by a space, found " + quote(word));
-    }
-    pos = space + 1;
-    if (bytes.size() - pos < row_bytes) {
-      throw Error(source + " is truncated: it ends inside the vector of " + quote(word) + " (" + vector_name + ")");
-    }
-    float* row = data.row(static_cast<std::size_t>(v));
-    std::memcpy(row, bytes.data() + pos, row_bytes);
-    pos += row_bytes;
-    for (std::size_t i = 0; i < dim; ++i) {
-      if (!std::isfinite(row[i])) {
-        throw Error(prefix + "value " + std::to_string(i + 1) + " of " + quote(word) + " is " +
-                    (std::isnan(row[i]) ? "NaN" : "infinite") + "; vectors must be finite");
-      }
-    }
-    words.emplace_back(word);
-    index.add(words.back(), static_cast<std::size_t>(v + 1), prefix, "vector");
-  }
-  if (!only_line_breaks_from(bytes, pos)) {
-    throw Error(source + ": the header promises " + with_commas(count) + " vectors, but more data follows the last of them (at byte " +
-                with_commas(static_cast<long long>(pos)) + " of " + with_commas(static_cast<long long>(bytes.size())) + ")");
-  }
-  return Embeddings(std::move(words), std::move(data));
+  VectorStreamReader reader(source, VectorFormat::kWord2VecBinary, bytes.size());
+  reader.feed(bytes);
+  return reader.finish();
 }
 
 }  // namespace
@@ -460,8 +347,295 @@ Embeddings parse_vectors(std::string_view bytes, const std::string& source, Vect
 Embeddings load_vectors(const std::string& path, VectorFormat format) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("cannot open '" + path + "': " + std::strerror(errno));
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return parse_vectors(bytes, path, format);
+  if (format != VectorFormat::kAuto) {  // a named format: the whole-file reader adds format hints to errors
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_vectors(bytes, path, format);
+  }
+  // Detected formats stream in 1 MB chunks: a 1 GB file never sits in memory whole.
+  in.seekg(0, std::ios::end);
+  const auto size = static_cast<std::uint64_t>(std::max<std::streamoff>(0, in.tellg()));
+  in.seekg(0, std::ios::beg);
+  VectorStreamReader reader(path, format, size);
+  std::vector<char> buffer(std::size_t{1} << 20);
+  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0) {
+    reader.feed(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+  }
+  return reader.finish();
+}
+
+// ---- building and streaming --------------------------------------------------------------------
+
+VectorsBuilder::VectorsBuilder(std::size_t dim, std::size_t expected_rows) : dim_(dim) {
+  words_.reserve(expected_rows);
+  values_.reserve(expected_rows * dim);
+}
+
+void VectorsBuilder::make_room(std::size_t more) {
+  if (values_.size() + more * dim_ <= values_.capacity()) return;
+  // More rows than expected: grow by a quarter (the one copy a wrong estimate costs).
+  const std::size_t rows = std::max(words_.size() + more, words_.size() + words_.size() / 4 + 1024);
+  words_.reserve(rows);
+  values_.reserve(rows * dim_);
+}
+
+void VectorsBuilder::add(std::vector<std::string>& words, const std::vector<float>& values) {
+  if (values.size() != words.size() * dim_) {
+    throw Error("expected " + with_commas(static_cast<long long>(words.size() * dim_)) + " numbers for " +
+                with_commas(static_cast<long long>(words.size())) + " words of dimension " + std::to_string(dim_) +
+                ", found " + with_commas(static_cast<long long>(values.size())));
+  }
+  make_room(words.size());
+  for (auto& w : words) words_.push_back(std::move(w));
+  values_.insert(values_.end(), values.begin(), values.end());
+}
+
+void VectorsBuilder::add(std::string word, const float* row) {
+  make_room(1);
+  words_.push_back(std::move(word));
+  values_.insert(values_.end(), row, row + dim_);
+}
+
+Embeddings VectorsBuilder::finish() {
+  Embeddings embeddings(std::move(words_), dim_, std::move(values_));
+  words_ = {};
+  values_ = {};
+  return embeddings;
+}
+
+namespace {
+// Bytes collected before the format of an auto-detected stream is decided.
+constexpr std::size_t kSniffBytes = std::size_t{1} << 20;
+// Rows reserved for a header's count when the file's size is unknown (more are added as they come).
+constexpr std::size_t kUnsizedReserve = std::size_t{1} << 20;
+}  // namespace
+
+struct VectorStreamReader::Seen {
+  WordIndex index;
+};
+
+VectorStreamReader::VectorStreamReader(std::string source, VectorFormat format, std::uint64_t total_bytes, bool batches)
+    : source_(std::move(source)), format_(format), total_bytes_(total_bytes), batches_(batches), seen_(new Seen) {}
+
+VectorStreamReader::~VectorStreamReader() = default;
+
+std::size_t VectorStreamReader::expected_rows() const {
+  if (header_count_ >= 0) {
+    auto rows = static_cast<std::size_t>(header_count_);
+    // Reserve no more than the bytes can hold (a header may promise far more rows than follow).
+    if (total_bytes_ > 0 && dim_ > 0) rows = std::min<std::size_t>(rows, total_bytes_ / (2 * dim_ + 2) + 1);
+    return total_bytes_ > 0 ? rows : std::min(rows, kUnsizedReserve);
+  }
+  if (rows_ == 0 || consumed_ == 0 || total_bytes_ <= consumed_) return rows_;
+  // GloVe: the rows so far tell the bytes per row; 2% and a little more spare.
+  const double per_row = static_cast<double>(consumed_) / static_cast<double>(rows_);
+  const auto rest = static_cast<std::size_t>(static_cast<double>(total_bytes_ - consumed_) / per_row);
+  return rows_ + rest + rest / 50 + 64;
+}
+
+void VectorStreamReader::feed(std::string_view chunk) {
+  bytes_read_ += chunk.size();
+  if (whole_ || (!started_ && format_ == VectorFormat::kAuto && pending_.size() + chunk.size() < kSniffBytes)) {
+    pending_.append(chunk);
+    return;
+  }
+  consume(chunk, false);
+}
+
+void VectorStreamReader::consume(std::string_view chunk, bool at_end) {
+  std::string_view data = chunk;
+  if (!pending_.empty()) {
+    pending_.append(chunk);
+    data = pending_;
+  }
+  const bool in_pending = !pending_.empty();
+  if (!started_) {
+    started_ = true;
+    const std::string_view without_bom = skip_bom(data);
+    consumed_ += data.size() - without_bom.size();
+    data = without_bom;
+    if (format_ == VectorFormat::kAuto && data.substr(0, 8) == "EMBEDLAB") {
+      whole_ = true;
+      pending_.assign(data);
+      return;
+    }
+    if (format_ == VectorFormat::kAuto) format_ = detect_format(data, source_);
+    has_header_ = format_ != VectorFormat::kGloveText;
+  }
+  const std::size_t used = format_ == VectorFormat::kWord2VecBinary && header_count_ >= 0 ? parse_binary(data, at_end)
+                                                                                           : parse_text(data, at_end);
+  consumed_ += used;
+  const std::string_view rest = data.substr(used);
+  if (in_pending) {
+    pending_.erase(0, pending_.size() - rest.size());
+  } else {
+    pending_.assign(rest);
+  }
+  hand_on();
+}
+
+void VectorStreamReader::hand_on() {
+  if (batches_ || batch_words_.empty()) return;
+  if (!builder_) builder_ = std::make_unique<VectorsBuilder>(dim_, std::max(expected_rows(), batch_words_.size()));
+  builder_->add(batch_words_, batch_values_);
+  batch_words_.clear();
+  batch_values_.clear();
+}
+
+void VectorStreamReader::take_batch(std::vector<std::string>& words, std::vector<float>& values) {
+  words.clear();
+  values.clear();
+  std::swap(words, batch_words_);
+  std::swap(values, batch_values_);
+}
+
+std::size_t VectorStreamReader::parse_text(std::string_view data, bool at_end) {
+  std::vector<std::string_view> fields;
+  std::size_t pos = 0;
+  while (pos < data.size()) {
+    std::size_t end = data.find('\n', pos);
+    if (end == std::string_view::npos) {
+      if (!at_end) break;
+      end = data.size();
+    }
+    const std::string_view line = data.substr(pos, end - pos);
+    pos = std::min(end + 1, data.size());
+    ++line_number_;
+    split_fields(line, fields);
+    if (fields.empty()) continue;  // blank lines are allowed
+    if (has_header_ && header_count_ < 0) {
+      long long count, header_dim;
+      if (fields.size() != 2 || !parse_count(fields[0], count) || !parse_count(fields[1], header_dim)) {
+        throw Error(at_line(source_, format_ == VectorFormat::kWord2VecBinary ? 1 : line_number_) +
+                    "expected a header 'count dim' (two whole numbers), found " + quote(line));
+      }
+      if (header_dim < 1 || static_cast<std::size_t>(header_dim) > kMaxDim) {
+        throw Error(at_line(source_, format_ == VectorFormat::kWord2VecBinary ? 1 : line_number_) + "dimension " +
+                    std::to_string(header_dim) + " is out of range (1 to 10,000)");
+      }
+      header_count_ = count;
+      dim_ = static_cast<std::size_t>(header_dim);
+      if (format_ == VectorFormat::kWord2VecBinary) {
+        if (count < 1) throw Error(source_ + " has a header but no vectors");
+        const std::size_t row_bytes = dim_ * sizeof(float);
+        if (total_bytes_ > 0 && static_cast<unsigned long long>(count) > total_bytes_ / (row_bytes + 2) + 1) {
+          throw Error(source_ + " is truncated: the header promises " + with_commas(count) + " vectors of dimension " +
+                      std::to_string(dim_) + ", but the file has only " +
+                      with_commas(static_cast<long long>(total_bytes_)) + " bytes");
+        }
+        return pos + parse_binary(data.substr(pos), at_end);
+      }
+      continue;
+    }
+    const std::string where = at_line(source_, line_number_);
+    if (dim_ == 0) {  // GloVe: the first row sets the dimension
+      dim_ = fields.size() - 1;
+      if (dim_ == 0) throw Error(where + "expected a word followed by numbers, found only " + quote(line));
+      if (dim_ > kMaxDim) throw Error(where + "dimension " + std::to_string(dim_) + " is out of range (1 to 10,000)");
+    }
+    if (fields.size() != dim_ + 1) {
+      // "1 5" then "2 3": a header promising 5 numbers, or GloVe whose first word is the number 1.
+      const bool glove_like = has_header_ && rows_ == 0 && fields.size() == 2;
+      throw Error(where + "expected " + std::to_string(dim_) + " numbers after " + quote(fields[0]) + ", found " +
+                  std::to_string(fields.size() - 1) +
+                  (glove_like ? " (the first line was read as a header 'count dim'; if this is GloVe text whose first "
+                                "word is a number, name the format glove)"
+                              : ""));
+    }
+    if (!is_valid_utf8(fields[0])) throw Error(where + "the word " + quote(fields[0]) + " is not valid UTF-8");
+    if (fields[0].size() > kMaxWordBytes) throw Error(where + word_too_long(fields[0]));
+    for (std::size_t i = 0; i < dim_; ++i) append_value(fields[i + 1], i, fields[0], where, batch_values_);
+    batch_words_.emplace_back(fields[0]);
+    seen_->index.add(batch_words_.back(), line_number_, where, "line");
+    ++rows_;
+  }
+  return pos;
+}
+
+std::size_t VectorStreamReader::parse_binary(std::string_view data, bool at_end) {
+  const std::size_t row_bytes = dim_ * sizeof(float);
+  const long long count = header_count_;
+  std::size_t pos = 0;
+  row_.resize(dim_);
+  while (static_cast<long long>(rows_) < count) {
+    const std::string vector_name = "vector " + with_commas(static_cast<long long>(rows_) + 1) + " of " + with_commas(count);
+    std::size_t start = pos;
+    while (start < data.size() && (data[start] == '\n' || data[start] == '\r')) ++start;
+    const std::size_t space = data.find(' ', start);
+    if (space == std::string_view::npos || start >= data.size()) {
+      if (!at_end) return pos;
+      throw Error(source_ + " is truncated: it ends before " + vector_name);
+    }
+    const std::string_view word = data.substr(start, space - start);
+    const std::string prefix = source_ + " " + vector_name + ": ";
+    if (word.size() > kMaxWordBytes) throw Error(prefix + word_too_long(word));
+    if (word.empty() || !is_valid_utf8(word) || word.find('\0') != std::string_view::npos) {
+      throw Error(prefix + "expected a UTF-8 word followed by a space, found " + quote(word));
+    }
+    if (data.size() - (space + 1) < row_bytes) {
+      if (!at_end) return pos;
+      throw Error(source_ + " is truncated: it ends inside the vector of " + quote(word) + " (" + vector_name + ")");
+    }
+    std::memcpy(row_.data(), data.data() + space + 1, row_bytes);
+    for (std::size_t i = 0; i < dim_; ++i) {
+      if (!std::isfinite(row_[i])) {
+        throw Error(prefix + "value " + std::to_string(i + 1) + " of " + quote(word) + " is " +
+                    (std::isnan(row_[i]) ? "NaN" : "infinite") + "; vectors must be finite");
+      }
+    }
+    batch_words_.emplace_back(word);
+    batch_values_.insert(batch_values_.end(), row_.begin(), row_.end());
+    seen_->index.add(batch_words_.back(), rows_ + 1, prefix, "vector");
+    ++rows_;
+    pos = space + 1 + row_bytes;
+  }
+  // After the last record only line breaks may follow.
+  for (std::size_t i = pos; i < data.size(); ++i) {
+    if (data[i] != '\n' && data[i] != '\r') {
+      const std::uint64_t total = total_bytes_ > 0 ? total_bytes_ : bytes_read_;
+      throw Error(source_ + ": the header promises " + with_commas(count) +
+                  " vectors, but more data follows the last of them (at byte " +
+                  with_commas(static_cast<long long>(consumed_ + pos)) + " of " + with_commas(static_cast<long long>(total)) + ")");
+    }
+  }
+  return data.size();
+}
+
+Embeddings VectorStreamReader::finish() {
+  if (!whole_ && (!started_ || !pending_.empty())) {
+    std::string rest;
+    std::swap(rest, pending_);
+    consume(rest, true);
+  }
+  if (whole_) {
+    Embeddings whole = parse_vectors(pending_, source_);
+    pending_.clear();
+    rows_ = whole.size();
+    dim_ = whole.dim();
+    if (!batches_) return whole;
+    row_.resize(dim_);
+    for (std::size_t r = 0; r < whole.size(); ++r) {
+      whole.copy_vector(static_cast<std::int32_t>(r), row_.data());
+      batch_words_.push_back(whole.words()[r]);
+      batch_values_.insert(batch_values_.end(), row_.begin(), row_.end());
+    }
+    return Embeddings();
+  }
+  if (rows_ == 0) {
+    if (format_ == VectorFormat::kWord2VecBinary && header_count_ < 0) {
+      throw Error(at_line(source_, 1) + "expected a header 'count dim' (two whole numbers), found " + quote(""));
+    }
+    throw Error(source_ + (has_header_ ? " has a header but no vectors" : " is empty; expected word vectors"));
+  }
+  if (has_header_ && static_cast<long long>(rows_) != header_count_) {
+    throw Error(source_ + ": the header promises " + with_commas(header_count_) + " vectors, found " +
+                with_commas(static_cast<long long>(rows_)));
+  }
+  seen_.reset();
+  if (batches_) return Embeddings();
+  hand_on();
+  Embeddings embeddings = builder_->finish();
+  builder_.reset();
+  return embeddings;
 }
 
 namespace {
@@ -480,9 +654,10 @@ void append_number(std::string& line, float value, int precision) {
 void write_word2vec_text(const Embeddings& embeddings, std::ostream& out, int precision) {
   out << embeddings.size() << ' ' << embeddings.dim() << '\n';
   std::string line;
+  std::vector<float> row(embeddings.dim());
   for (std::size_t w = 0; w < embeddings.size(); ++w) {
     line = embeddings.words()[w];
-    const float* row = embeddings.vector(static_cast<std::int32_t>(w));
+    embeddings.copy_vector(static_cast<std::int32_t>(w), row.data());
     for (std::size_t i = 0; i < embeddings.dim(); ++i) {
       line += ' ';
       append_number(line, row[i], precision);
@@ -495,9 +670,11 @@ void write_word2vec_text(const Embeddings& embeddings, std::ostream& out, int pr
 
 void write_word2vec_binary(const Embeddings& embeddings, std::ostream& out) {
   out << embeddings.size() << ' ' << embeddings.dim() << '\n';
+  std::vector<float> row(embeddings.dim());
   for (std::size_t w = 0; w < embeddings.size(); ++w) {
     out << embeddings.words()[w] << ' ';
-    out.write(reinterpret_cast<const char*>(embeddings.vector(static_cast<std::int32_t>(w))),
+    embeddings.copy_vector(static_cast<std::int32_t>(w), row.data());
+    out.write(reinterpret_cast<const char*>(row.data()),
               static_cast<std::streamsize>(embeddings.dim() * sizeof(float)));
     out << '\n';
   }
@@ -506,9 +683,10 @@ void write_word2vec_binary(const Embeddings& embeddings, std::ostream& out) {
 
 void write_projector_tsv(const Embeddings& embeddings, std::ostream& vectors, std::ostream& metadata, int precision) {
   std::string line;
+  std::vector<float> row(embeddings.dim());
   for (std::size_t w = 0; w < embeddings.size(); ++w) {
     line.clear();
-    const float* row = embeddings.vector(static_cast<std::int32_t>(w));
+    embeddings.copy_vector(static_cast<std::int32_t>(w), row.data());
     for (std::size_t i = 0; i < embeddings.dim(); ++i) {
       if (i > 0) line += '\t';
       append_number(line, row[i], precision);

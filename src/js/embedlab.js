@@ -1,7 +1,8 @@
 // Embedlab: an initialised wasm module and what it offers (load, train, the worker, tokenize).
 import { checkLanguageTraining, loadLanguageModel, loadTokenizer, sinusoidalPositions, trainLanguageModel, trainTokenizer } from './language.js';
+import { loadStream, splitLoadOptions } from './loading.js';
 import { Model } from './model.js';
-import { checkTraining, train as trainHere } from './training.js';
+import { abortError, checkTraining, train as trainHere } from './training.js';
 import { checkCount, checkWords, describe, fail, toBytes } from './validation.js';
 import { WorkerClient } from './worker-client.js';
 import { mapOptions } from './projection.js';
@@ -26,10 +27,12 @@ export function threadsAvailable() {
 
 export class Embedlab {
   #workers = new WorkerClient();
+  #platform;
 
   /** @internal */
-  constructor(raw, variant) {
+  constructor(raw, variant, platform) {
     raws.set(this, raw);
+    this.#platform = platform;
     /** 'mt' (pthreads) or 'st' (single-threaded). */
     this.variant = variant;
     /** Whether training can use more than one thread here. */
@@ -49,6 +52,59 @@ export class Embedlab {
   load(bytes, options) {
     if (typeof bytes === 'string') bytes = new TextEncoder().encode(bytes);
     return new Model(raws.get(this).Model.load(toBytes(bytes, 'bytes'), options), { maxThreads: this.maxThreads });
+  }
+
+  /**
+   * Loads a vectors file in chunks from a ReadableStream, a Blob or File, an (async) iterable of
+   * bytes or, in Node, a file path: never holding the whole file, with `onProgress` and `signal`.
+   */
+  loadStream(source, options = {}) {
+    return loadStream(raws.get(this), source, options, (path) => this.#platform.openFile(path));
+  }
+
+  /**
+   * Like loadStream() for a Blob or File, but the parsing runs in the Worker (browsers): its rows
+   * come over in batches into one buffer of this instance, sized once, so the page never freezes.
+   */
+  loadInWorker(file, options = {}) {
+    let split;
+    try {
+      if (typeof Blob !== 'function' || !(file instanceof Blob)) fail(`loadInWorker needs a File or Blob, got ${describe(file)}`);
+      split = splitLoadOptions(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { core, onProgress, signal } = split;
+    const raw = raws.get(this);
+    let builder = null;
+    let failure = null;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(signal.reason);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const addRows = ({ dim, expectedRows, words, vectors }) => {
+      if (failure) return;
+      try {
+        builder ??= raw.VectorsBuilder.create(dim, expectedRows);
+        builder.add(words, new Float32Array(vectors));
+      } catch (error) {
+        failure = error;
+        controller.abort(error); // the worker stops reading
+      }
+    };
+    return this.#workers.request({ type: 'load', init: this.#workerInit(), file, options: core }, {
+      signal: controller.signal,
+      progress: onProgress,
+      rows: addRows,
+    }).then((reply) => {
+      if (failure) throw failure;
+      if (signal?.aborted) throw abortError(signal, 'loading');
+      addRows(reply.rows);
+      if (failure) throw failure;
+      return new Model(builder.finish());
+    }, (error) => { throw failure ?? error; }).finally(() => {
+      builder?.delete(); // the model owns its copy; a cancelled load frees what it had
+      signal?.removeEventListener('abort', onAbort);
+    });
   }
 
   /** Wraps vectors made elsewhere (e.g. by the worker trainer): row-major size x dim floats. */

@@ -203,6 +203,16 @@ export declare class Model {
   evaluateSimilarity(pairs: string, options?: SimilarityOptions): SimilarityReport;
   /** Frees the wasm memory; later calls throw. Safe to call twice. */
   dispose(): void;
+  /** Whether queries go through the approximate-neighbour index (after buildIndex() on a big model). */
+  readonly indexed: boolean;
+  /** Whether the model is big enough (2^23 numbers or more, e.g. 28,000 x 300) for buildIndex() to build one. */
+  readonly wantsIndex: boolean;
+  /**
+   * Builds the approximate-neighbour index that answers mostSimilar() and analogy() (3CosAdd,
+   * unrestricted) of big models; candidates are re-ranked exactly. Resolves to whether an index was
+   * built (false for small models, which keep exact search).
+   */
+  buildIndex(options?: BuildIndexOptions): Promise<boolean>;
 }
 
 export type VectorsFormat = 'auto' | 'word2vec-text' | 'word2vec-binary' | 'glove';
@@ -279,6 +289,37 @@ export interface LoadOptions {
   name?: string;
 }
 
+export interface BuildIndexOptions {
+  /** Threads of the build (pthreads build only; 1 by default). */
+  threads?: number;
+  seed?: number;
+  onProgress?: (progress: { stage: string; fraction: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** Progress of loadStream() / loadInWorker(). */
+export interface LoadProgress {
+  bytes: number;
+  /** The file's size (0 when unknown). */
+  total: number;
+  rows: number;
+  fraction: number;
+  bytesPerSecond: number;
+  etaSeconds: number;
+  elapsedMs: number;
+}
+
+export interface StreamLoadOptions extends LoadOptions {
+  /** The file's size in bytes when the source cannot tell (sizes the matrix once). */
+  size?: number;
+  onProgress?: (progress: LoadProgress) => void;
+  /** Aborting rejects with an AbortError before the next 1 MB chunk is parsed. */
+  signal?: AbortSignal;
+}
+
+export type VectorsSource = ReadableStream<Uint8Array> | Blob | AsyncIterable<Uint8Array | ArrayBuffer | string>
+  | Iterable<Uint8Array | ArrayBuffer | string> | string;
+
 /** An initialised WebAssembly module. */
 export declare class Embedlab {
   private constructor();
@@ -312,6 +353,13 @@ export declare class Embedlab {
   closeWorker(): void;
   /** Loads word2vec text/binary, GloVe or fastText .vec bytes (format detected). */
   load(bytes: Uint8Array | ArrayBuffer | string, options?: LoadOptions): Model;
+  /**
+   * Loads vectors in chunks (never the whole file at once) from a ReadableStream, a Blob or File,
+   * an (async) iterable of bytes or, in Node, a file path.
+   */
+  loadStream(source: VectorsSource, options?: StreamLoadOptions): Promise<Model>;
+  /** loadStream() of a File or Blob parsed in the Worker (browsers); rows come to this instance in batches. */
+  loadInWorker(file: Blob, options?: StreamLoadOptions): Promise<Model>;
   /** Wraps row-major vectors made elsewhere. */
   fromVectors(words: string[], dim: number, data: Float32Array): Model;
   /** `text` as train() tokenizes it: one line per input line, tokens separated by single spaces. */

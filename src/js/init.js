@@ -115,7 +115,7 @@ export function init(options = {}) {
         variant = 'st';
         raw = await loadVariant(variant);
       }
-      const el = new Embedlab(raw, variant);
+      const el = new Embedlab(raw, variant, platform);
       el.fallbackReason = fallbackReason;
       if (variant === 'mt') el.maxThreads = platform.maxThreads(el.maxThreads);
       return el;

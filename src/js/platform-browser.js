@@ -7,4 +7,7 @@ export const browserPlatform = {
   moduleOptions: async () => ({}),
   requestedVariant: () => undefined,
   maxThreads: (guess) => guess,
+  openFile: async (path) => {
+    throw new Error(`a file path ('${path}') can only be read in Node; pass a File, Blob or ReadableStream`);
+  },
 };

@@ -19,9 +19,9 @@ export const yieldToEventLoop = isNode
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // The signal's reason when the caller gave one, else an AbortError saying what was aborted.
-export function abortError(signal) {
+export function abortError(signal, what = 'training') {
   if (signal?.reason instanceof Error && signal.reason.name !== 'AbortError') return signal.reason;
-  const error = new Error('training was cancelled');
+  const error = new Error(`${what} was cancelled`);
   error.name = 'AbortError';
   return error;
 }

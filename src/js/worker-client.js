@@ -10,8 +10,8 @@ export class WorkerClient {
   #pending = new Map(); // id -> reject, for requests the worker has not answered
 
   /**
-   * Sends `message` as one request; resolves with the worker's final reply. `handlers.progress` and
-   * `handlers.probe` receive the interim replies; aborting `signal` asks the worker to cancel.
+   * Sends `message` as one request; resolves with the worker's final reply. `handlers.progress`,
+   * `handlers.probe` and `handlers.rows` receive the interim replies; aborting `signal` asks the worker to cancel.
    */
   request(message, { signal, ...handlers } = {}, transfer = []) {
     if (typeof Worker !== 'function' || isNode) return Promise.reject(new Error('the worker needs a browser with Web Workers; in Node call the method directly'));
@@ -36,6 +36,10 @@ export class WorkerClient {
         if (reply?.id !== id) return;
         if (reply.type === 'progress' || reply.type === 'probe') {
           handlers[reply.type]?.(reply.type === 'probe' ? reply.neighbours : reply.progress, reply.progress);
+          return;
+        }
+        if (reply.type === 'rows') {
+          handlers.rows?.(reply.rows);
           return;
         }
         finish();

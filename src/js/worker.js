@@ -14,7 +14,42 @@
 //   page -> worker  { id, type: 'project', init, words, dim, vectors, options }   (model.project())
 //   worker -> page  { id, type: 'progress', progress }   (progress.coords: a transferred Float32Array)
 //                   { id, type: 'projected', result }    ({ words, coords, method, iterations, elapsedMs })
+//   page -> worker  { id, type: 'load', init, file, options }      (a File/Blob of vectors)
+//   worker -> page  { id, type: 'rows', rows: { dim, expectedRows, words, vectors } }  (vectors: transferred)
+//                   { id, type: 'progress', progress }   { id, type: 'loaded', rows }  (the last rows)
+import { rawModule } from './embedlab.js';
 import { init } from './index.js';
+import { chunksOf, progressMeter } from './loading.js';
+import { abortError, yieldToEventLoop } from './training.js';
+
+// Parses a vectors file in batch mode and hands each chunk's rows to the page, which builds the
+// model in its own instance: the worker holds no more than a chunk.
+async function load(id, data, signal) {
+  const raw = rawModule(await init(data.init));
+  const stream = raw.VectorStream.create(data.options ?? {}, data.file.size, true);
+  const meter = progressMeter(data.file.size);
+  const batch = () => {
+    const { words, vectors } = stream.takeBatch();
+    return { dim: stream.dim(), expectedRows: stream.expectedRows(), words, vectors: vectors.buffer };
+  };
+  try {
+    for await (const chunk of chunksOf(data.file)) {
+      if (signal.aborted) throw abortError(signal, 'loading');
+      stream.feed(chunk);
+      const rows = batch();
+      if (rows.words.length > 0) self.postMessage({ id, type: 'rows', rows }, [rows.vectors]);
+      meter.report((progress) => self.postMessage({ id, type: 'progress', progress }), stream.bytesRead(), stream.rows());
+      await yieldToEventLoop(); // lets a cancel message arrive
+    }
+    if (signal.aborted) throw abortError(signal, 'loading');
+    stream.finish();
+    const rows = batch();
+    meter.report((progress) => self.postMessage({ id, type: 'progress', progress }), stream.bytesRead(), stream.rows(), true);
+    self.postMessage({ id, type: 'loaded', rows }, [rows.vectors]);
+  } finally {
+    stream.delete();
+  }
+}
 
 const running = new Map(); // id -> AbortController
 
@@ -60,6 +95,18 @@ self.onmessage = async (event) => {
       self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
     } finally {
       model?.dispose();
+      running.delete(id);
+    }
+    return;
+  }
+  if (type === 'load') {
+    const controller = new AbortController();
+    running.set(id, controller);
+    try {
+      await load(id, event.data, controller.signal);
+    } catch (error) {
+      self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+    } finally {
       running.delete(id);
     }
     return;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include <emscripten/emscripten.h>
+
 #include "core/command_line.h"
 #include "core/error.h"
 #include "core/evaluation.h"
@@ -64,8 +66,24 @@ ModelHandle* ModelHandle::from_vectors(val words, std::size_t dim, val data) {
 }
 
 val ModelHandle::words() const { return strings_to_js(e_.words()); }
-val ModelHandle::vector(std::string word) const { return floats_to_array(e_.vector(e_.id(word)), e_.dim()); }
-val ModelHandle::vectors() const { return floats_to_array(e_.data().data(), e_.data().size()); }
+val ModelHandle::vector(std::string word) const {
+  std::vector<float> row(e_.dim());
+  e_.copy_vector(e_.id(word), row.data());
+  return floats_to_array(row.data(), row.size());
+}
+
+val ModelHandle::vectors() const {
+  // Copied a block of rows at a time: a compact set keeps no copy of its vectors to view.
+  val out = val::global("Float32Array").new_(e_.size() * e_.dim());
+  constexpr std::size_t kBlockRows = 4096;
+  std::vector<float> block(std::min(e_.size(), kBlockRows) * e_.dim());
+  for (std::size_t first = 0; first < e_.size(); first += kBlockRows) {
+    const std::size_t rows = std::min(kBlockRows, e_.size() - first);
+    for (std::size_t r = 0; r < rows; ++r) e_.copy_vector(static_cast<std::int32_t>(first + r), block.data() + r * e_.dim());
+    out.call<void>("set", val(emscripten::typed_memory_view(rows * e_.dim(), block.data())), first * e_.dim());
+  }
+  return out;
+}
 
 val ModelHandle::most_similar(val positive, val negative, val options) const {
   const OptionValues o = options_from_js("mostSimilar", options);
@@ -132,6 +150,131 @@ val ModelHandle::evaluate_similarity(std::string pairs, val options) const {
   const OptionValues o = options_from_js("evaluateSimilarity", options);
   std::istringstream in(pairs);
   return similarity_report_to_js(embedlab::evaluate_similarity(e_, in, input_name(o, "pairs")));
+}
+
+// ---- streaming ---------------------------------------------------------------------------------
+
+VectorStreamHandle* VectorStreamHandle::create(val options, double total_bytes, bool batches) {
+  const OptionValues o = options_from_js("load", options);
+  return new VectorStreamHandle(std::make_unique<VectorStreamReader>(
+      input_name(o, "vectors"), vector_format(o), static_cast<std::uint64_t>(std::max(0.0, total_bytes)), batches));
+}
+
+ModelHandle* VectorStreamHandle::finish() {
+  Embeddings embeddings = reader_->finish();
+  if (embeddings.size() == 0) return nullptr;
+  return new ModelHandle(std::move(embeddings));
+}
+
+val VectorStreamHandle::take_batch() {
+  std::vector<std::string> words;
+  std::vector<float> values;
+  reader_->take_batch(words, values);
+  val out = val::object();
+  out.set("words", strings_to_js(words));
+  out.set("vectors", floats_to_array(values.data(), values.size()));
+  return out;
+}
+
+VectorsBuilderHandle* VectorsBuilderHandle::create(std::size_t dim, double expected_rows) {
+  if (dim < 1 || dim > 10000) throw Error("dim must be 1 to 10,000, got " + std::to_string(dim));
+  // A reservation, not a limit: capped at 2^28 numbers (1 GB); more rows still fit as they come.
+  const double rows = std::min(std::max(0.0, expected_rows), static_cast<double>((std::size_t{1} << 28) / dim));
+  return new VectorsBuilderHandle(std::make_unique<VectorsBuilder>(dim, static_cast<std::size_t>(rows)));
+}
+
+void VectorsBuilderHandle::add(val words, val vectors) {
+  std::vector<std::string> w = string_array(words, "words");
+  builder_->add(w, array_to_floats(vectors));
+}
+
+ModelHandle* VectorsBuilderHandle::finish() {
+  if (builder_->rows() == 0) throw Error("no vectors were added");
+  return new ModelHandle(builder_->finish());
+}
+
+// ---- approximate-neighbour index ---------------------------------------------------------------
+
+IndexBuildHandle* ModelHandle::index_build(val options) { return IndexBuildHandle::create(this, options); }
+
+IndexBuildHandle* IndexBuildHandle::create(ModelHandle* model, val options) {
+  NeighborIndexOptions o;
+  const auto whole = [&](const char* name, int fallback, int low, int high) {
+    const val v = options.isUndefined() || options.isNull() ? val::undefined() : options[name];
+    if (v.isUndefined()) return fallback;
+    const double d = v.isNumber() ? v.as<double>() : -1e300;
+    if (!(d >= low && d <= high) || d != static_cast<double>(static_cast<int>(d))) {
+      throw Error(std::string("buildIndex: ") + name + " must be a whole number from " + std::to_string(low) + " to " +
+                  std::to_string(high) + ", got " + describe(v));
+    }
+    return static_cast<int>(d);
+  };
+  o.threads = whole("threads", 1, 1, 64);
+  o.seed = static_cast<std::uint64_t>(whole("seed", 1, 0, 2147483647));
+  // Any set of 2 rows or more can be indexed; Model.buildIndex() in JS indexes only big ones.
+  const std::size_t rows = model->embeddings().size();
+  if (rows < 2) throw Error("an index needs at least 2 vectors, got " + std::to_string(rows));
+  o.k = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(o.k), rows - 1));
+  return new IndexBuildHandle(model, o);
+}
+
+IndexBuildHandle::IndexBuildHandle(ModelHandle* model, const NeighborIndexOptions& options) : model_(model) {
+  NeighborIndexOptions o = options;
+  o.borrow_unit_rows = true;  // the model's unit rows, read in place: no second copy of the matrix
+  const Embeddings& e = model->embeddings();
+  builder_ = std::make_unique<NeighborIndex::Builder>(e.unit_vectors().data(), e.size(), e.dim(), o);
+#ifdef __EMSCRIPTEN_PTHREADS__
+  threaded_ = true;
+  thread_ = std::thread([this] {
+    try {
+      while (!stop_.load() && !done_.load()) step();
+    } catch (const std::exception& error) {
+      error_ = error.what();
+      stop_.store(true);
+    }
+  });
+#endif
+}
+
+IndexBuildHandle::~IndexBuildHandle() {
+  stop_.store(true);
+  if (thread_.joinable()) thread_.join();
+}
+
+void IndexBuildHandle::step() {
+  const bool finished = builder_->step();
+  fraction_.store(builder_->fraction());
+  stage_.store(builder_->stage());
+  if (finished) done_.store(true);
+}
+
+std::string IndexBuildHandle::stage() const { return stage_.load(); }
+
+void IndexBuildHandle::cancel() { stop_.store(true); }
+
+void IndexBuildHandle::attach() {
+  if (attached_.exchange(true)) return;
+  if (thread_.joinable()) thread_.join();
+  model_->attach_index(std::make_shared<const NeighborIndex>(builder_->finish()));
+  builder_.reset();
+}
+
+bool IndexBuildHandle::run_for(double budget_ms) {
+  if (attached_.load()) return true;
+  if (threaded_) {
+    if (stop_.load() && !done_.load()) {
+      if (thread_.joinable()) thread_.join();
+      if (!error_.empty()) throw Error(error_);
+      throw Error("the index build was cancelled");
+    }
+  } else {
+    if (stop_.load()) throw Error("the index build was cancelled");
+    const double start = emscripten_get_now();
+    while (!done_.load() && emscripten_get_now() - start < budget_ms) step();
+  }
+  if (!done_.load()) return false;
+  attach();
+  return true;
 }
 
 // ---- trainer -----------------------------------------------------------------------------------

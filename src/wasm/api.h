@@ -5,16 +5,21 @@
 
 #include <emscripten/val.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "core/bpe.h"
 #include "core/embeddings.h"
+#include "core/formats.h"
+#include "core/neighbors.h"
 #include "core/language_model_command.h"
 #include "core/trainer.h"
 #include "core/corpus.h"
+#include "wasm/convert.h"
 
 namespace embedlab::wasm {
 
@@ -38,6 +43,8 @@ class CorpusHandle {
   std::unique_ptr<Corpus> corpus_;
 };
 
+class IndexBuildHandle;
+
 // Word vectors and their queries.
 class ModelHandle {
  public:
@@ -60,10 +67,82 @@ class ModelHandle {
   val project_2d(std::size_t count, val options) const;
   val evaluate_analogies(std::string questions, val options) const;
   val evaluate_similarity(std::string pairs, val options) const;
+  bool indexed() const { return e_.indexed(); }
+  // A build of this model's approximate-neighbour index (see IndexBuildHandle).
+  IndexBuildHandle* index_build(val options);
+  // Whether the set is big enough to be searched through an index (compact: see Embeddings).
+  bool wants_index() const { return e_.compact(); }
   const Embeddings& embeddings() const { return e_; }
+  void attach_index(std::shared_ptr<const NeighborIndex> index) { e_.attach_index(std::move(index)); }
 
  private:
   Embeddings e_;
+};
+
+// Builds a model's approximate-neighbour index (NeighborIndex::Builder) in steps polled from JS:
+// inline for about `budget_ms` per run_for() call in the single-threaded build; on a thread of its
+// own in the pthreads build (run_for() then only polls: the page's thread never blocks). The model
+// must outlive it (the JS Model deletes it first).
+class IndexBuildHandle {
+ public:
+  // `options`: { threads, seed } (whole numbers; defaults 1 and 1).
+  static IndexBuildHandle* create(ModelHandle* model, val options);
+  IndexBuildHandle(ModelHandle* model, const NeighborIndexOptions& options);
+  ~IndexBuildHandle();
+  // True once the index is built and attached to the model.
+  bool run_for(double budget_ms);
+  double fraction() const { return fraction_.load(); }
+  std::string stage() const;
+  // Stops after the current unit of work (the build cannot be resumed).
+  void cancel();
+  // Whether it works on a thread of its own (the pthreads build).
+  bool background() const { return threaded_; }
+
+ private:
+  void step();  // one unit; records progress
+  void attach();
+  ModelHandle* model_;
+  std::unique_ptr<NeighborIndex::Builder> builder_;
+  std::atomic<double> fraction_{0.0};
+  std::atomic<bool> done_{false}, stop_{false}, attached_{false};
+  std::atomic<const char*> stage_{"starting"};
+  bool threaded_ = false;
+  std::string error_;  // from the background thread, read once it has ended
+  std::thread thread_;
+};
+
+// A vectors file read in chunks (VectorStreamReader): whole (finish() gives the model) or, with
+// `batches`, handing its rows on (takeBatch()) to a VectorsBuilderHandle elsewhere (the page's
+// instance, while a worker parses).
+class VectorStreamHandle {
+ public:
+  explicit VectorStreamHandle(std::unique_ptr<VectorStreamReader> reader) : reader_(std::move(reader)) {}
+  // `options`: the load options (name, format); `total_bytes`: the file's size, 0 when unknown.
+  static VectorStreamHandle* create(val options, double total_bytes, bool batches);
+  void feed(val bytes) { reader_->feed(bytes_to_string(bytes)); }
+  // The model (nullptr in batch mode: the last rows wait in takeBatch()).
+  ModelHandle* finish();
+  // { words, vectors } parsed since the last call.
+  val take_batch();
+  double bytes_read() const { return static_cast<double>(reader_->bytes_read()); }
+  std::size_t rows() const { return reader_->rows(); }
+  std::size_t dim() const { return reader_->dim(); }
+  double expected_rows() const { return static_cast<double>(reader_->expected_rows()); }
+
+ private:
+  std::unique_ptr<VectorStreamReader> reader_;
+};
+
+// Rows handed on by a VectorStreamHandle in batch mode, collected into one buffer sized once.
+class VectorsBuilderHandle {
+ public:
+  explicit VectorsBuilderHandle(std::unique_ptr<VectorsBuilder> builder) : builder_(std::move(builder)) {}
+  static VectorsBuilderHandle* create(std::size_t dim, double expected_rows);
+  void add(val words, val vectors);
+  ModelHandle* finish();
+
+ private:
+  std::unique_ptr<VectorsBuilder> builder_;
 };
 
 // A training run over a finished corpus, driven in slices from JS.

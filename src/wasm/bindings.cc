@@ -41,7 +41,29 @@ EMSCRIPTEN_BINDINGS(embedlab) {
       .function("save", checked<&ModelHandle::save>)
       .function("project2d", checked<&ModelHandle::project_2d>)
       .function("evaluateAnalogies", checked<&ModelHandle::evaluate_analogies>)
-      .function("evaluateSimilarity", checked<&ModelHandle::evaluate_similarity>);
+      .function("evaluateSimilarity", checked<&ModelHandle::evaluate_similarity>)
+      .function("indexed", checked<&ModelHandle::indexed>)
+      .function("wantsIndex", checked<&ModelHandle::wants_index>)
+      .function("indexBuild", checked<&ModelHandle::index_build>, allow_raw_pointers());
+  class_<IndexBuildHandle>("IndexBuild")
+      .function("background", checked<&IndexBuildHandle::background>)
+      .function("runFor", checked<&IndexBuildHandle::run_for>)
+      .function("fraction", checked<&IndexBuildHandle::fraction>)
+      .function("stage", checked<&IndexBuildHandle::stage>)
+      .function("cancel", checked<&IndexBuildHandle::cancel>);
+  class_<VectorStreamHandle>("VectorStream")
+      .class_function("create", checked<&VectorStreamHandle::create>, allow_raw_pointers())
+      .function("feed", checked<&VectorStreamHandle::feed>)
+      .function("finish", checked<&VectorStreamHandle::finish>, allow_raw_pointers())
+      .function("takeBatch", checked<&VectorStreamHandle::take_batch>)
+      .function("bytesRead", checked<&VectorStreamHandle::bytes_read>)
+      .function("rows", checked<&VectorStreamHandle::rows>)
+      .function("dim", checked<&VectorStreamHandle::dim>)
+      .function("expectedRows", checked<&VectorStreamHandle::expected_rows>);
+  class_<VectorsBuilderHandle>("VectorsBuilder")
+      .class_function("create", checked<&VectorsBuilderHandle::create>, allow_raw_pointers())
+      .function("add", checked<&VectorsBuilderHandle::add>)
+      .function("finish", checked<&VectorsBuilderHandle::finish>, allow_raw_pointers());
   class_<TrainerHandle>("Trainer")
       .class_function("create", checked<&TrainerHandle::create>, allow_raw_pointers())
       .function("runFor", checked<&TrainerHandle::run_for>)

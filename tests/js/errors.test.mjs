@@ -290,9 +290,12 @@ test('every raw method is checked for errors, with no list of names', async () =
     objective: 'next', positional: 'rope', width: 8, heads: 2, layers: 1, context: 4, batch: 1, steps: 0, learningRate: 1e-3,
     warmup: 0, seed: 1, threads: 1, validateEvery: 1,
   });
+  const stream = raw.VectorStream.create({}, 0, false);
+  const builder = raw.VectorsBuilder.create(2, 2);
+  const indexBuild = loaded.indexBuild({});
   const instances = {
     Corpus: corpus, Trainer: trainer, Model: loaded, BpeTrainer: bpeTrainer, Tokenizer: tokenizer, LanguageModelCommand: lmCommand,
-    LanguageModel: languageModel,
+    LanguageModel: languageModel, VectorStream: stream, VectorsBuilder: builder, IndexBuild: indexBuild,
   };
   // Every arity up to 6 with arguments of one kind each: some calls fail in Embind's conversions,
   // others reach C++ (a word, a count, an options object) and fail or succeed there.
@@ -303,8 +306,8 @@ test('every raw method is checked for errors, with no list of names', async () =
   try {
     // The classes init() wraps, found as it finds them (a new class needs an instance above).
     const classes = Object.keys(raw).filter((k) => typeof Object.getOwnPropertyDescriptor(raw, k).value?.prototype?.isAliasOf === 'function');
-    assert.deepEqual(classes.sort(), ['BpeTrainer', 'Corpus', 'LanguageModel', 'LanguageModelCommand', 'Library', 'Model', 'Tokenizer',
-      'TokenizerTools', 'Trainer']);
+    assert.deepEqual(classes.sort(), ['BpeTrainer', 'Corpus', 'IndexBuild', 'LanguageModel', 'LanguageModelCommand', 'Library', 'Model', 'Tokenizer',
+      'TokenizerTools', 'Trainer', 'VectorStream', 'VectorsBuilder']);
     for (const name of classes) {
       const cls = raw[name];
       const calls = [
@@ -327,6 +330,9 @@ test('every raw method is checked for errors, with no list of names', async () =
       }
     }
   } finally {
+    indexBuild.delete(); // before the model whose rows it reads
+    stream.delete();
+    builder.delete();
     trainer.delete();
     corpus.delete();
     loaded.delete();

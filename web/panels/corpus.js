@@ -3,11 +3,11 @@
 // decides. The library (data/corpora.json, made by scripts/prepare-corpus.mjs) names each corpus's
 // source and licence, and its licence notice opens in the page.
 import { countWords } from '../corpus-stats.js';
-import { el, fileButton, fileSize, fmt, html, setProgress, showError } from '../dom.js';
-import { classifyFile } from '../file-kind.js';
+import { clock, el, fileButton, fileSize, fmt, html, setProgress, showError } from '../dom.js';
+import { classifyFile, SAMPLE_BYTES } from '../file-kind.js';
 import { readUrlState, writeUrlState } from '../url-state.js';
 
-const LIBRARY_URL = '/corpus/corpora.json';
+const LIBRARY_URL = 'corpus/corpora.json'; // relative: the static build may live in any folder
 // The WordNet glosses: the mix of all four corpora took 17-21 s to train in this page on a 2-core
 // machine (README, "Corpus library"), over the 10 s a first model should take.
 const DEFAULT_CORPUS = 'wordnet-glosses';
@@ -46,6 +46,9 @@ const markup = () => html`
   <div class="dropzone" id="dropzone">Drop a <b>.txt</b> corpus or a <b>vectors</b> file (word2vec text/binary, GloVe, .vec) here</div>
   <div class="progress slim" id="read-progress" role="progressbar" aria-label="reading the file" aria-valuemin="0" aria-valuemax="100" hidden>
     <div class="bar"></div><span class="label"></span>
+  </div>
+  <div class="row" id="vectors-loading" hidden>
+    <button type="button" id="cancel-vectors">Cancel loading</button>
   </div>
   <p class="error" id="corpus-error" role="alert"></p>`;
 
@@ -110,7 +113,7 @@ export default {
 
     const missing = (what, status) => new Error(`${what} is missing (${status}); run \`node scripts/prepare-corpus.mjs\``);
     async function fetchBody(file) {
-      const response = await fetch(`/corpus/${file}`);
+      const response = await fetch(`corpus/${file}`);
       if (!response.ok) throw missing(file, response.status);
       return response.body;
     }
@@ -152,15 +155,67 @@ export default {
       const details = $('#corpus-licence');
       const entry = entryOf(details.dataset.id);
       if (!details.open || !entry || $('#corpus-licence-text').textContent) return;
-      const response = await fetch(`/corpus/${entry.licenceFile}`);
+      const response = await fetch(`corpus/${entry.licenceFile}`);
       if (!response.ok) throw missing(entry.licenceFile, response.status);
       $('#corpus-licence-text').textContent = await response.text();
     }
 
-    function loadVectors(bytes, name) {
+    // A vectors file is parsed in the worker as it is read (a 1 GB GloVe file never sits in memory
+    // whole); its rows come to this page's engine in batches. Progress shows bytes, rate and ETA.
+    let loading = null; // the AbortController of the load in progress
+    async function loadVectors(file) {
       const engine = store.get('engine');
       if (!engine) throw new Error('the engine is still loading; try again in a moment');
-      store.set('model', { model: engine.load(bytes, { name }), label: `loaded from ${name}`, source: 'loaded' });
+      loading?.abort();
+      const controller = new AbortController();
+      loading = controller;
+      const box = $('#read-progress');
+      box.hidden = false;
+      $('#vectors-loading').hidden = false;
+      setProgress(box, 0, `loading ${file.name}…`);
+      try {
+        const model = await engine.loadInWorker(file, {
+          name: file.name,
+          signal: controller.signal,
+          onProgress: (p) => setProgress(box, p.fraction, `${fmt(p.rows)} vectors · ${fileSize(p.bytes)} of ${fileSize(p.total)} · ` +
+            `${fileSize(p.bytesPerSecond)}/s · ${Number.isFinite(p.etaSeconds) ? `${clock(p.etaSeconds)} left` : ''}`),
+        });
+        store.set('model', { model, label: `loaded from ${file.name}`, source: 'loaded' });
+        await indexModel(model, controller.signal);
+      } catch (e) {
+        if (e.name !== 'AbortError') throw e;
+        $('#corpus-name').textContent = `Loading ${file.name} was cancelled.`;
+      } finally {
+        if (loading === controller) loading = null;
+        box.hidden = true;
+        $('#vectors-loading').hidden = true;
+      }
+    }
+    $('#cancel-vectors').addEventListener('click', () => loading?.abort());
+
+    // A big model (2^23 numbers or more) gets an approximate-neighbour index so top-10 queries take
+    // milliseconds; until it is built (or if it is cancelled) queries are exact, only slower. The
+    // threads build makes it on a thread of its own; the single-threaded page keeps exact search,
+    // as an index would hold this page for seconds at a time.
+    async function indexModel(model, signal) {
+      const engine = store.get('engine');
+      if (!model.wantsIndex || !engine.threads) return;
+      const box = $('#read-progress');
+      try {
+        await model.buildIndex({
+          threads: Math.max(1, Math.min(2, engine.maxThreads - 1)),
+          signal,
+          onProgress: (p) => setProgress(box, p.fraction, `building the search index (${p.stage}) · queries are exact until it is done`),
+        });
+      } catch (e) {
+        if (model.disposed) return; // another model replaced it
+        if (e.name === 'AbortError') return; // exact search it is
+        throw e;
+      }
+    }
+
+    async function readFile(file) {
+      return readStream(file.stream(), file.size);
     }
 
     function useFileAsCorpus(bytes, name) {
@@ -168,34 +223,33 @@ export default {
       useCorpus({ name, kind: 'file', data: bytes, bytes: bytes.length });
     }
 
+    const useAsCorpus = async (file) => useFileAsCorpus(await readFile(file), file.name);
+
     // The file could be either: show the reason and two buttons; the answer decides.
-    function ask(bytes, name, why) {
+    function ask(file, why) {
       const box = $('#file-choice');
-      $('#file-choice-text').textContent = `${name} could be a corpus or a vectors file: ${why}. How should it be used?`;
+      $('#file-choice-text').textContent = `${file.name} could be a corpus or a vectors file: ${why}. How should it be used?`;
       box.hidden = false;
       const answer = (use) => () => {
         box.hidden = true;
-        try {
-          use(bytes, name);
-        } catch (e) {
-          fail(e);
-        }
+        use(file).catch(fail);
       };
-      $('#choose-corpus').onclick = answer(useFileAsCorpus);
+      $('#choose-corpus').onclick = answer(useAsCorpus);
       $('#choose-vectors').onclick = answer(loadVectors);
       $('#choose-corpus').focus();
     }
 
+    // The kind is told from the file's first 64 KB; only a corpus is read whole.
     async function openFile(file) {
       showError(error, null);
       $('#file-choice').hidden = true;
       try {
         if (file.size === 0) throw new Error(`${file.name} is empty`);
-        const bytes = await readStream(file.stream(), file.size);
-        const { kind, why } = classifyFile(bytes, file.name);
-        if (kind === 'vectors') loadVectors(bytes, file.name);
-        else if (kind === 'corpus') useFileAsCorpus(bytes, file.name);
-        else ask(bytes, file.name, why);
+        const head = new Uint8Array(await file.slice(0, SAMPLE_BYTES).arrayBuffer());
+        const { kind, why } = classifyFile(head, file.name);
+        if (kind === 'vectors') await loadVectors(file);
+        else if (kind === 'corpus') await useAsCorpus(file);
+        else ask(file, why);
       } catch (e) {
         fail(e);
       }

@@ -119,7 +119,7 @@ export default {
     }
 
     async function runQuestionsWords() {
-      const response = await fetch('/corpus/questions-words.txt');
+      const response = await fetch('corpus/questions-words.txt');
       if (!response.ok) throw new Error(`questions-words.txt is missing (${response.status}); it belongs in data/`);
       await runBenchmark(await response.text(), 'questions-words');
     }

@@ -276,7 +276,7 @@ export default {
         const t = model.training;
         const done = `done in ${(t.elapsedMs / 1000).toFixed(1)} s`;
         setProgress(progressBox, 1, done);
-        $('#train-stats').textContent = `${fmt(t.wordsPerSecond)} words/s · ${fmt(t.vocabularySize)} words × ${model.dim} · ${plural(t.epochs, 'epoch')}`;
+        $('#train-stats').textContent = `${fmt(t.wordsPerSecond)} words/s${t.threads > 1 ? ` on ${t.threads} threads` : ''} · ${fmt(t.vocabularySize)} words × ${model.dim} · ${plural(t.epochs, 'epoch')}`;
         announce(`Training ${done}: ${fmt(t.vocabularySize)} words.`);
         running = null;
         store.set('model', { model, label: `trained on ${corpus.name} (${options.model}, ${plural(options.epochs, 'epoch')}, seed ${options.seed})`, source: 'trained' });
