@@ -7,6 +7,7 @@
 // Node entry (node.js), so browser bundles hold no Node code.
 import { Embedlab, threadsAvailable } from './embedlab.js';
 import { browserPlatform } from './platform-browser.js';
+import { useMapTools } from './model.js';
 import { useDescribe } from './validation.js';
 
 let platform = browserPlatform;
@@ -83,6 +84,7 @@ async function loadVariant(variant) {
     if (variant === 'mt') raw.unrefWorkers?.();
     checkEveryCall(raw);
     useDescribe((value) => raw.Library.describe(value));
+    useMapTools(raw.MapTools);
     return raw;
   } finally {
     clearTimeout(timer);

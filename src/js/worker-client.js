@@ -10,8 +10,8 @@ export class WorkerClient {
   #pending = new Map(); // id -> reject, for requests the worker has not answered
 
   /**
-   * Sends `message` as one request; resolves with the worker's final reply. `handlers.progress` and
-   * `handlers.probe` receive the interim replies; aborting `signal` asks the worker to cancel.
+   * Sends `message` as one request; resolves with the worker's final reply. `handlers.progress`,
+   * `handlers.probe` and `handlers.frame` receive the interim replies; aborting `signal` asks the worker to cancel.
    */
   request(message, { signal, ...handlers } = {}, transfer = []) {
     if (typeof Worker !== 'function' || isNode) return Promise.reject(new Error('the worker needs a browser with Web Workers; in Node call the method directly'));
@@ -34,8 +34,8 @@ export class WorkerClient {
       const listener = (event) => {
         const reply = event.data;
         if (reply?.id !== id) return;
-        if (reply.type === 'progress' || reply.type === 'probe') {
-          handlers[reply.type]?.(reply.type === 'probe' ? reply.neighbours : reply.progress, reply.progress);
+        if (reply.type === 'progress' || reply.type === 'probe' || reply.type === 'frame') {
+          handlers[reply.type]?.(reply[{ progress: 'progress', probe: 'neighbours', frame: 'frame' }[reply.type]], reply.progress);
           return;
         }
         finish();
