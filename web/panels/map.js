@@ -37,8 +37,8 @@ const markup = () => html`
     <input id="axis-x-from" value="man" aria-label="x axis goes from this word" spellcheck="false"><span aria-hidden="true">→</span>
     <input id="axis-x-to" value="woman" aria-label="x axis goes to this word" spellcheck="false">
     <span class="axis-name">y</span>
-    <input id="axis-y-from" value="man" aria-label="y axis goes from this word" spellcheck="false"><span aria-hidden="true">→</span>
-    <input id="axis-y-to" value="king" aria-label="y axis goes to this word" spellcheck="false">
+    <input id="axis-y-from" value="ordinary" aria-label="y axis goes from this word" spellcheck="false"><span aria-hidden="true">→</span>
+    <input id="axis-y-to" value="royal" aria-label="y axis goes to this word" spellcheck="false">
   </fieldset>
   <div class="progress slim" id="map-progress" role="progressbar" aria-label="map progress" aria-valuemin="0" aria-valuemax="100" hidden>
     <div class="bar"></div><span class="label"></span>
