@@ -84,6 +84,10 @@ export interface TrainOptions extends TokenizeOptions {
   /** Report probes every this fraction of the training (0.05). */
   probeEvery?: number;
   onProbe?: (neighbours: Record<string, Neighbour[]>, progress: TrainProgress) => void;
+}
+
+/** What train() and trainInWorker() take besides the schema's options: JS-only (no CLI twin). */
+export interface LiveMapOptions {
   /**
    * The map while training: every `every` of the run (0.02), PCA of the current vectors of the
    * `words` most frequent words (2000), turned onto the previous frame (Procrustes) so points move
@@ -262,9 +266,9 @@ export declare class Embedlab {
   /** Current size of the wasm heap in bytes. */
   heapSize(): number;
   /** Trains on `text` (a string or UTF-8 bytes) on the calling thread, in slices. */
-  train(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions): Promise<Model>;
+  train(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions & LiveMapOptions): Promise<Model>;
   /** Trains in a Web Worker (browsers); the vectors are transferred back. */
-  trainInWorker(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions): Promise<Model>;
+  trainInWorker(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions & LiveMapOptions): Promise<Model>;
   /** model.evaluateAnalogies() run in the worker (browsers), so the page stays responsive. */
   evaluateInWorker(model: Model, questions: string, options?: EvaluateOptions): Promise<AnalogyReport>;
   /** model.clusterWords() run in the worker (browsers). */
