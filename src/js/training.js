@@ -84,21 +84,10 @@ function checkLiveMap(liveMap) {
 // and scaled onto the previous frame (Procrustes, in the core), so points move only as far as the
 // words really moved. Returns { words, coordinates, rmsError } and remembers it as the next reference.
 function mapFrame(raw, trainer, liveMap, previous) {
-  const snapshot = trainer.model();
-  try {
-    const count = Math.min(liveMap.words ?? 2000, snapshot.size());
-    let coordinates = snapshot.project2d(count, {}).coordinates;
-    let rmsError = 0;
-    if (previous) {
-      const aligned = raw.MapTools.align(coordinates, previous.coordinates, 2);
-      coordinates = aligned.points;
-      rmsError = aligned.rmsError;
-    }
-    const words = previous?.words ?? snapshot.words().slice(0, count);
-    return { words, coordinates, rmsError };
-  } finally {
-    snapshot.delete();
-  }
+  const frame = raw.MapTools.trainingFrame(trainer, liveMap.words ?? 2000, !previous);
+  if (!previous) return { words: frame.words, coordinates: frame.coordinates, rmsError: 0 };
+  const aligned = raw.MapTools.align(frame.coordinates, previous.coordinates, 2);
+  return { words: previous.words, coordinates: aligned.points, rmsError: aligned.rmsError };
 }
 
 /** Embedlab.train(): see index.d.ts. `env` is { maxThreads, variant } of the instance. */

@@ -76,6 +76,8 @@ class TrainerHandle {
   void cancel() { trainer_->cancel(); }
   val progress();
   ModelHandle* model() const;
+  // The run itself, for the other binding files (map_bindings.cc).
+  const Trainer& trainer() const { return *trainer_; }
 
  private:
   std::unique_ptr<Trainer> trainer_;

@@ -1,8 +1,10 @@
-// Map tools for the page (registered in their own block, beside bindings.cc's): aligning a new
-// layout to the previous one (so a map redrawn while training moves instead of jumping) and k-means
-// clusters for colouring. Each call goes through checked<> (guard.h) like every other binding.
+// Map tools for the page (registered in their own block, beside bindings.cc's): a cheap map of a
+// model while it trains, aligning a new layout to the previous one (so the map moves instead of
+// jumping) and k-means clusters for colouring. Each call goes through checked<> (guard.h) like every other binding.
 #include <emscripten/bind.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,6 +12,9 @@
 #include "core/align.h"
 #include "core/clustering.h"
 #include "core/error.h"
+#include "core/model.h"
+#include "core/projection.h"
+#include "core/trainer.h"
 #include "wasm/api.h"
 #include "wasm/convert.h"
 #include "wasm/guard.h"
@@ -39,6 +44,27 @@ struct MapTools {
     return out;
   }
 
+  // A map of a model being trained: PCA of the current input vectors of its `count` most frequent
+  // words, copying only those rows (a whole-model snapshot for every frame would slow training
+  // down). { coordinates: Float32Array, words: string[] (only when `with_words`) }.
+  static val training_frame(const TrainerHandle& handle, std::size_t count, bool with_words) {
+    const Model& model = handle.trainer().model();
+    const Matrix& input = model.matrix("input");
+    count = std::min(count, input.rows());
+    const std::size_t dim = input.cols();
+    std::vector<float> rows(input.data(), input.data() + count * dim);
+    for (const float x : rows) {
+      if (!std::isfinite(x)) throw Error("training diverged (the vectors contain NaN or infinite values); lower the learning rate");
+    }
+    const std::vector<std::string>& all = model.vocabulary().words();
+    std::vector<std::string> words(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(count));
+    const Projection p = pca_2d(Embeddings(words, dim, std::move(rows)), count);
+    val out = val::object();
+    out.set("coordinates", floats_to_array(p.coordinates.data(), p.coordinates.size()));
+    if (with_words) out.set("words", strings_to_js(words));
+    return out;
+  }
+
   // k-means of the unit vectors of the `count` most frequent words: an Int32Array of labels 0..k-1.
   static val cluster_words(const ModelHandle& model, std::size_t count, std::size_t k, double seed) {
     const Clustering c = embedlab::cluster_words(model.embeddings(), count, k, static_cast<std::uint64_t>(seed));
@@ -54,5 +80,6 @@ EMSCRIPTEN_BINDINGS(embedlab_map) {
   using namespace embedlab::wasm;
   class_<MapTools>("MapTools")
       .class_function("align", checked<&MapTools::align>)
-      .class_function("clusterWords", checked<&MapTools::cluster_words>);
+      .class_function("clusterWords", checked<&MapTools::cluster_words>)
+      .class_function("trainingFrame", checked<&MapTools::training_frame>);
 }

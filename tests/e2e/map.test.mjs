@@ -9,10 +9,6 @@ import { setFields, trainingEnded } from './page-actions.mjs';
 const env = serveForTests();
 let page;
 let problems;
-before(async () => {
-  ({ page, problems } = await openPage(env.browser, env.server.url));
-});
-after(() => page?.close());
 
 const layout = () => page.$eval('#map', (m) => m.layout && { ...m.layout, coordinates: [...m.layout.coordinates], shown: [...m.layout.shown] });
 const point = (l, word) => {
@@ -30,6 +26,11 @@ async function drawn(mode) {
 }
 
 describe('map', () => {
+  before(async () => {
+    ({ page, problems } = await openPage(env.browser, env.server.url));
+  });
+  after(() => page?.close());
+
   test('while the default corpus trains, the map updates and its points move continuously', async () => {
     await page.click('button[data-tab=map]');
     await setFields(page, { epochs: 3, threads: 1 });

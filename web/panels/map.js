@@ -559,6 +559,15 @@ export default {
     $('#map-isolate').addEventListener('click', isolate);
     $('#map-show-all').addEventListener('click', showAll);
 
+    // t-SNE, UMAP and the semantic axes come from the engine's projections (model.project in the
+    // worker); a build without them offers PCA only.
+    store.on('engine', (engine) => {
+      const available = typeof engine?.projectInWorker === 'function';
+      for (const option of $('#map-method').options) {
+        if (option.value !== 'pca') option.disabled = !available;
+      }
+    });
+
     store.on('model', (current) => {
       map.stale = true;
       map.analogy = null;
