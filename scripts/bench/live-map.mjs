@@ -4,22 +4,18 @@
 // the run), runs alternated, medians of --repeat runs. Writes bench-out/live-map.md.
 //   node scripts/bench/live-map.mjs [--repeat N] [--epochs N] [--threads N]
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { init } from '../../src/js/node.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-function option(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const repeat = option('repeat', 3);
-const epochs = option('epochs', 1);
-const threadCounts = process.argv.includes('--threads') ? [option('threads', 1)] : [1, 2];
+const root = new URL('../..', import.meta.url).pathname;
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, epochs: { type: 'string', default: '1' }, threads: { type: 'string' } } });
+const repeat = Number(values.repeat);
+const epochs = Number(values.epochs);
+const threadCounts = values.threads ? [Number(values.threads)] : [1, 2];
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const el = await init();
-const text = fs.readFileSync(path.join(root, 'data/wordnet-glosses.txt'));
+const text = fs.readFileSync(`${root}data/wordnet-glosses.txt`);
 const rows = [];
 for (const threads of threadCounts) {
   const rates = { off: [], on: [] };
@@ -46,6 +42,6 @@ const table = [
   ...rows,
 ].join('\n');
 console.log(table);
-fs.mkdirSync(path.join(root, 'bench-out'), { recursive: true });
-fs.writeFileSync(path.join(root, 'bench-out/live-map.md'), `${table}\n`);
+fs.mkdirSync(`${root}bench-out`, { recursive: true });
+fs.writeFileSync(`${root}bench-out/live-map.md`, `${table}\n`);
 process.exit(0);
