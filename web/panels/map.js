@@ -106,7 +106,10 @@ export default {
     });
     // For the page's tests and anyone curious in the console: what the map shows, as numbers.
     Object.defineProperty(box, 'layout', {
-      get: () => map.layout && { ...map.layout, shown: view.shown.slice(), frames: map.frames, labels: map.labels.map((l) => l.text) },
+      get: () => map.layout && {
+        ...map.layout, shown: view.shown.slice(), frames: map.frames,
+        labels: map.labels.map((l) => l.text), labelBoxes: map.labels.map((l) => l.box),
+      },
     });
 
     // ---- layouts -----------------------------------------------------------------------------------
