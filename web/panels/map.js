@@ -193,8 +193,8 @@ export default {
       $('#map-cancel').disabled = false;
       setProgress(progress, 0, `${METHOD_NAMES[chosen]}: starting…`);
       const started = performance.now();
-      const options = projectionOptions(m, chosen, count, include);
-      const words = m.words.slice(0, count).concat(include.filter((w) => m.words.indexOf(w) >= count));
+      const words = m.words.slice(0, count).concat(include.filter((w) => rowOf(m, w) >= count));
+      const options = projectionOptions(chosen, words.length > count ? { words } : { limit: count });
       const note = describeLayout(chosen, count, options);
       try {
         const result = await engine.projectInWorker(m, {
@@ -205,12 +205,12 @@ export default {
             const eta = p.fraction > 0.02 ? seconds * (1 - p.fraction) / p.fraction : NaN;
             setProgress(progress, p.fraction, `${METHOD_NAMES[chosen]}: ${(100 * p.fraction).toFixed(0)}% · ${seconds.toFixed(1)} s` +
               (Number.isFinite(eta) ? ` · about ${Math.ceil(eta)} s left` : ''));
-            if (p.coordinates && controller === map.job) show({ mode: chosen, words, coordinates: p.coordinates, note: `${note} (converging…)` });
+            if (p.coords && controller === map.job) show({ mode: chosen, words, coordinates: p.coords, note: `${note} (converging…)` });
           },
         });
         if (controller !== map.job) return;
         map.stale = false;
-        await show({ mode: chosen, words: result.words ?? words, coordinates: result.coordinates, note });
+        await show({ mode: chosen, words: result.words, coordinates: result.coords, note });
         setProgress(progress, 1, `${METHOD_NAMES[chosen]}: done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       } finally {
         if (controller === map.job) {
@@ -223,8 +223,9 @@ export default {
 
     const axisWords = () => ['#axis-x-from', '#axis-x-to', '#axis-y-from', '#axis-y-to'].map((id) => $(id).value.trim().toLowerCase());
 
-    function projectionOptions(m, chosen, count, include) {
-      const options = { method: chosen, limit: count, words: include, seed: 1 };
+    // What model.project() is asked for: `which` is { limit } (the most frequent words) or { words }.
+    function projectionOptions(chosen, which) {
+      const options = { method: chosen, seed: 1, ...which };
       if (chosen === 'axes') {
         const [a, b, c, d] = axisWords();
         options.axes = { x: [a, b], y: [c, d] };
