@@ -15,7 +15,7 @@ fi
 # clang and libclang-rt-14-dev: the libFuzzer harnesses (scripts/fuzz.sh; `npm test` runs them briefly).
 packages=(cmake make g++ libgtest-dev libxsimd-dev emscripten wabt chromium clang libclang-rt-14-dev)
 if [[ "${1:-}" == "--bench" ]]; then
-  packages+=(fasttext python3-gensim python3-torch time)
+  packages+=(fasttext python3-gensim python3-torch python3-sklearn time)
 fi
 
 missing=()

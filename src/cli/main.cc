@@ -28,6 +28,7 @@
 #include "core/formats.h"
 #include "core/kernels.h"
 #include "core/language_model_command.h"
+#include "core/map.h"
 #include "core/model.h"
 #include "core/options.h"
 #include "core/text.h"
@@ -257,6 +258,38 @@ int run_convert(const CommandLine& c) {
   return 0;
 }
 
+int run_project(const CommandLine& c) {
+  const OptionValues& o = c.options;
+  const std::string& out = o.text("out");
+  check_output(out, {c.arguments[0]});
+  const Embeddings e = load_vectors(c.arguments[0], vector_format(o));
+  MapRun run(e, map_options(o));
+  struct sigaction action {};
+  action.sa_handler = on_interrupt;
+  action.sa_flags = SA_RESETHAND;
+  sigaction(SIGINT, &action, nullptr);
+  const bool tty = isatty(2) != 0 && !o.flag("quiet");
+  try {
+    while (!run.run_for(100.0)) {
+      if (interrupted) run.cancel();
+      if (tty) {
+        std::fprintf(stderr, "\r[%s] %5.1f%%  %s  iteration %d/%d", progress_bar(run.fraction()).c_str(), 100.0 * run.fraction(),
+                     run.stage(), run.iteration(), run.iterations());
+      }
+    }
+  } catch (const CancelledError&) {
+    throw Cancelled{};
+  }
+  std::signal(SIGINT, SIG_DFL);
+  if (tty) std::fprintf(stderr, "\n");
+  write_file(out, [&](std::ostream& stream) { stream << map_tsv(run.words(), run.coordinates()); });
+  if (!o.flag("quiet")) {
+    std::fprintf(stderr, "wrote %s (%s words, %s, %d iterations)\n", out.c_str(), with_commas(static_cast<long long>(run.rows().size())).c_str(),
+                 o.text("method").c_str(), run.iterations());
+  }
+  return 0;
+}
+
 int run_tokenize(const CommandLine& c) {
   const std::string& input = c.arguments[0];
   std::ifstream in(input, std::ios::binary);
@@ -435,7 +468,7 @@ int run(int argc, char** argv) {
   static const std::map<std::string, int (*)(const CommandLine&)> runners = {
       {"train", run_train},     {"similar", run_similar},           {"analogy", run_analogy},
       {"eval", run_eval},       {"similarity", run_similarity},     {"doesnt-match", run_doesnt_match},
-      {"convert", run_convert}, {"tokenize", run_tokenize},       {"bpe train", run_bpe_train},
+      {"convert", run_convert}, {"tokenize", run_tokenize},       {"project", run_project},       {"bpe train", run_bpe_train},
       {"bpe encode", run_bpe_encode}, {"bpe decode", run_bpe_decode}, {"lm train", run_lm},
       {"lm sample", run_lm},  {"lm fill", run_lm},  {"lm inputs", run_lm},  {"lm export", run_lm},
   };

@@ -56,14 +56,14 @@ const std::vector<OptionSpec>& option_schema() {
        {{"replace", "replace"}, {"strip", "strip"}, {"reject", "reject"}}, "train tokenize", "train tokenize",
        "control characters (ESC, U+0001-U+001F but tab, U+007F): a word break, removed, or an error naming the line"},
       {"quiet", "quiet", T::kFlag, "", nullptr, 0, 0, {}, "train bpe-train lm-train", "", "no progress output"},
-      {nullptr, "sliceMs", T::kNumber, "", "50", 1, 10000, {}, "", "train",
+      {nullptr, "sliceMs", T::kNumber, "", "50", 1, 10000, {}, "", "train project",
        "milliseconds of training between progress reports and abort checks"},
       {nullptr, "probes", T::kWords, "", "", 0, 0, {}, "", "train",
        "words whose nearest neighbours onProbe reports while training"},
       {nullptr, "probeEvery", T::kNumber, "", "0.05", 0.001, 1, {}, "", "train",
        "report the probes every this fraction of the training"},
-      {nullptr, "onProgress", T::kFunction, "", nullptr, 0, 0, {}, "", "train", "called with the progress every sliceMs"},
-      {nullptr, "signal", T::kSignal, "", nullptr, 0, 0, {}, "", "train", "aborting it rejects with an AbortError"},
+      {nullptr, "onProgress", T::kFunction, "", nullptr, 0, 0, {}, "", "train project", "called with the progress every sliceMs"},
+      {nullptr, "signal", T::kSignal, "", nullptr, 0, 0, {}, "", "train project", "aborting it rejects with an AbortError"},
       {nullptr, "onProbe", T::kFunction, "", nullptr, 0, 0, {}, "", "train", "called with the probes' neighbours"},
       // ---- byte-pair tokenizers (bpe.h) ----
       {"output", "output", T::kString, "FILE", nullptr, 0, 0, {}, "bpe-train", "", "where to write the tokenizer",
@@ -139,9 +139,29 @@ const std::vector<OptionSpec>& option_schema() {
        "the output format; projector writes a folder of vectors.tsv and metadata.tsv"},
       {"format", "format", T::kEnum, "", "auto", 0, 0,
        {{"auto", "auto"}, {"word2vec-text", "word2vec-text"}, {"word2vec-binary", "word2vec-binary"}, {"glove", "glove"}},
-       "similar analogy similarity doesnt-match eval convert", "load",
+       "similar analogy similarity doesnt-match eval convert project", "load",
        "the format of the vectors file; auto detects it"},
       {nullptr, "include", T::kWords, "", "", 0, 0, {}, "", "project2d", "other words to place on the same axes"},
+      // ---- maps (map.h) ----
+      {"method", "method", T::kEnum, "", "umap", 0, 0, {{"pca", "pca"}, {"tsne", "tsne", "t-sne"}, {"umap", "umap"}, {"axes", "axes"}},
+       "project", "project", "PCA, t-SNE, UMAP, or semantic axes (--x-axis, --y-axis)"},
+      {"out", "out", T::kString, "FILE", nullptr, 0, 0, {}, "project", "", "where to write the map: word, x, y per line (TSV)",
+       kRequired},
+      {"limit", "limit", T::kInt, "N", "10000", 2, kNoLimit, {}, "project", "project", "map the N most frequent words"},
+      {"words", "words", T::kWords, "WORD,...", "", 0, 0, {}, "project", "project", "map these words instead of the most frequent"},
+      {"perplexity", "perplexity", T::kNumber, "P", "30", 1, 1000, {}, "project", "project",
+       "t-SNE: the effective number of neighbours each word keeps (below the number of words)"},
+      {"neighbors", "neighbors", T::kInt, "N", "15", 2, 1000, {}, "project", "project", "UMAP: neighbours per word, counting itself"},
+      {"min-dist", "minDist", T::kNumber, "D", "0.1", 0, 1, {}, "project", "project", "UMAP: how tightly neighbours may pack"},
+      {"iterations", "iterations", T::kInt, "N", "0", 0, 100000, {}, "project", "project",
+       "t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE, 500 for UMAP (200 above 10,000 words)"},
+      {"x-axis", "xAxis", T::kWords, "A,B", "", 0, 0, {}, "project", "project", "axes: x = A - B (A to the right)"},
+      {"y-axis", "yAxis", T::kWords, "C,D", "", 0, 0, {}, "project", "project", "axes: y = C - D (C at the top)"},
+      {"threads", "threads", T::kInt, "N", "1", 1, 256, {}, "project", "project", "threads for the neighbour search and the layout"},
+      {"seed", "seed", T::kInt, "N", "1", 0, 4294967295.0, {}, "project", "project", "random seed"},
+      {"quiet", "quiet", T::kFlag, "", nullptr, 0, 0, {}, "project", "", "no progress output"},
+      {nullptr, "every", T::kInt, "", "10", 1, 100000, {}, "", "project", "iterations between two intermediate layouts (onProgress)"},
+
       {nullptr, "name", T::kString, "", nullptr, 0, 0, {}, "", "train load evaluateAnalogies evaluateSimilarity tokenize",
        "names the input in error messages"},
   };
@@ -170,6 +190,10 @@ const std::vector<VerbSpec>& verb_schema() {
       {"tokenize", "INPUT OUTPUT", 2, "write a corpus as train sees it (lowercased, punctuation stripped)",
        "Writes INPUT as train sees it: one line per input line, tokens lowercased, stripped of leading and\n"
        "trailing punctuation and separated by single spaces. Useful to feed other tools the same tokens."},
+      {"project", "VECTORS", 1, "a 2-D map of the words: PCA, t-SNE, UMAP or semantic axes",
+       "Writes a 2-D map of the most frequent words (--limit) or of --words: PCA, t-SNE (Barnes-Hut; exact\n"
+       "up to 2,000 words), UMAP, or semantic axes where x is the cosine with --x-axis A,B (A - B) and y\n"
+       "with --y-axis C,D. One line per word: word, x and y separated by tabs."},
       {"bpe train", "", 0, "learn a byte-pair tokenizer (GPT-2 style) from a text file",
        "Learns a byte-level byte-pair encoding from a text file: GPT-2's pre-tokenizer cuts the text into\n"
        "pieces, then the most frequent adjacent pair of tokens becomes a new token, again and again, until\n"

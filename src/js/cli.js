@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { init } from './node.js';
 import { rawModule } from './embedlab.js';
+import { project } from './projection.js';
 
 // What the C library's strerror() says, so both CLIs word file errors alike.
 const SYSTEM_ERRORS = {
@@ -339,6 +340,32 @@ const QUERIES = {
   },
 };
 
+// embedlab project: the map through the core's MapRun, written as the native CLI writes it.
+async function projectMap(el, raw, [vectors], o) {
+  checkOutput(o.out, [vectors]);
+  const handle = raw.Model.load(readFile(vectors), { name: vectors, format: o.format });
+  const controller = new AbortController();
+  const interrupt = () => controller.abort();
+  process.once('SIGINT', interrupt);
+  const tty = process.stderr.isTTY && !o.quiet;
+  try {
+    const { method, limit, words, perplexity, neighbors, minDist, iterations, xAxis, yAxis, threads, seed } = o;
+    const r = await project(handle, {
+      method, limit, words, perplexity, neighbors, minDist, iterations, xAxis, yAxis, threads, seed, sliceMs: 100, every: 1,
+      signal: controller.signal,
+      onProgress: tty
+        ? (p) => process.stderr.write(`\r[${progressBar(p.fraction)}] ${(100 * p.fraction).toFixed(1).padStart(5)}%  ${p.stage}  iteration ${p.iteration}/${p.iterations}`)
+        : undefined,
+    }, { withTsv: true, maxThreads: el.maxThreads });
+    if (tty) process.stderr.write('\n');
+    writeFile(o.out, r.tsv);
+    if (!o.quiet) process.stderr.write(`wrote ${o.out} (${count(r.words.length)} words, ${method}, ${r.iterations} iterations)\n`);
+  } finally {
+    process.off('SIGINT', interrupt);
+    handle.delete();
+  }
+}
+
 async function run(argv) {
   const el = await init();
   const raw = rawModule(el);
@@ -354,6 +381,8 @@ async function run(argv) {
     await languageModel(raw, argv, verb, options);
   } else if (verb === 'train') {
     await train(el, options);
+  } else if (verb === 'project') {
+    await projectMap(el, raw, args, options);
   } else if (verb === 'tokenize') {
     const { lowercase, stripPunctuation, invalidUtf8, controlCharacters } = options;
     const text = readText(args[0]);

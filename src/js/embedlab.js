@@ -3,6 +3,7 @@ import { Model } from './model.js';
 import { checkTraining, train as trainHere } from './training.js';
 import { checkCount, checkWords, describe, fail, toBytes } from './validation.js';
 import { WorkerClient } from './worker-client.js';
+import { mapOptions } from './projection.js';
 
 const raws = new WeakMap(); // Embedlab -> its raw Embind module
 
@@ -46,7 +47,7 @@ export class Embedlab {
   /** Loads vectors (word2vec text or binary, GloVe, fastText .vec); the format is detected. */
   load(bytes, options) {
     if (typeof bytes === 'string') bytes = new TextEncoder().encode(bytes);
-    return new Model(raws.get(this).Model.load(toBytes(bytes, 'bytes'), options));
+    return new Model(raws.get(this).Model.load(toBytes(bytes, 'bytes'), options), { maxThreads: this.maxThreads });
   }
 
   /** Wraps vectors made elsewhere (e.g. by the worker trainer): row-major size x dim floats. */
@@ -57,7 +58,7 @@ export class Embedlab {
     if (data.length !== words.length * dim) {
       fail(`data has ${data.length} numbers; ${words.length} words of dimension ${dim} need ${words.length * dim}`);
     }
-    return new Model(raws.get(this).Model.fromVectors(words, dim, data), info);
+    return new Model(raws.get(this).Model.fromVectors(words, dim, data), { ...info, maxThreads: this.maxThreads });
   }
 
   /**
@@ -119,6 +120,26 @@ export class Embedlab {
       fail(`alignLayout needs two Float32Arrays, got ${describe(source)} and ${describe(target)}`);
     }
     return raws.get(this).MapTools.align(source, target, dims);
+  }
+
+  /**
+   * Model.project() in the worker, for pages: the vectors are copied to it; onProgress gets the
+   * intermediate layouts (coords arrive as transferred Float32Arrays); aborting `signal` cancels.
+   */
+  projectInWorker(model, options = {}) {
+    if (!(model instanceof Model)) return Promise.reject(new Error('projectInWorker needs a Model'));
+    let checked;
+    try {
+      checked = mapOptions(options, this.maxThreads);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { plain, onProgress, signal } = checked;
+    const vectors = model.vectors();
+    return this.#workers.request(
+      { type: 'project', init: this.#workerInit(), words: [...model.words], dim: model.dim, vectors: vectors.buffer, options: plain },
+      { signal, progress: onProgress }, [vectors.buffer],
+    ).then((m) => m.result);
   }
 
   // The worker loads the same build as this instance: init({ threads: false }) holds there too.

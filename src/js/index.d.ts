@@ -225,6 +225,11 @@ export declare class Model {
    * one label 0..k-1 per word in row order. Same seed (1), same clusters.
    */
   clusterWords(k: number, options?: { count?: number; seed?: number }): Int32Array;
+   * A 2-D map of the `limit` most frequent words (or of `words`): PCA, t-SNE, UMAP or semantic axes.
+   * Runs in slices on this thread (use Embedlab.projectInWorker in pages); rejects with an
+   * AbortError when `signal` aborts. The run copies what it maps: disposing the model meanwhile is safe.
+   */
+  project(options?: MapOptions): Promise<MapResult>;
   /** Accuracy on questions-words text; restrict defaults to 30000; `name` names it in errors. */
   evaluateAnalogies(questions: string, options?: EvaluateOptions): AnalogyReport;
   /** Spearman correlation with 'word1<TAB>word2<TAB>score' lines; `name` names them in errors. */
@@ -238,6 +243,66 @@ export type VectorsFormat = 'auto' | 'word2vec-text' | 'word2vec-binary' | 'glov
 export interface ProjectOptions {
   /** Other words to place on the same axes (their coordinates follow the count words'). */
   include?: string[];
+}
+
+export type MapMethod = 'pca' | 'tsne' | 'umap' | 'axes';
+
+export interface MapOptions {
+  /** 'umap' (default), 'tsne' (Barnes-Hut; exact up to 2,000 words), 'pca', or 'axes' (needs `axes`). */
+  method?: MapMethod;
+  /** Map the N most frequent words (10000); ignored when `words` is given. */
+  limit?: number;
+  /** Map exactly these words (in this order; an unknown word is an error). */
+  words?: string[];
+  /** t-SNE: effective number of neighbours (30); at least 1 and below the number of words. */
+  perplexity?: number;
+  /** UMAP: neighbours per word, counting itself (15). */
+  neighbors?: number;
+  /** UMAP: how tightly neighbours may pack, 0 to 1 (0.1). */
+  minDist?: number;
+  /** t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE, 500 for UMAP (200 above 10,000 words). */
+  iterations?: number;
+  /**
+   * Semantic axes: x = a - b, y = c - d. A word's coordinate on an axis is the cosine of its vector
+   * with the direction unit(a) - unit(b), so `a` lies to the right and `c` at the top.
+   */
+  axes?: { x: [string, string]; y: [string, string] };
+  /** The x axis as the CLI's --x-axis spells it: [a, b] (axes.x wins when both are given). */
+  xAxis?: string[];
+  /** The y axis as the CLI's --y-axis spells it: [c, d]. */
+  yAxis?: string[];
+  /** Random seed (1). */
+  seed?: number;
+  /** Threads for the neighbour search and the layout (1; at most Embedlab.maxThreads). */
+  threads?: number;
+  /** Iterations between two intermediate layouts passed to onProgress (10). */
+  every?: number;
+  /** Milliseconds of work between progress reports and abort checks (50). */
+  sliceMs?: number;
+  /** Called as the layout converges; `coords` is the current layout (null while neighbours are searched). */
+  onProgress?: (progress: MapProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface MapProgress {
+  /** 'neighbours' (the k-nearest-neighbour search), 'layout' or 'done'. */
+  stage: 'neighbours' | 'layout' | 'done';
+  iteration: number;
+  iterations: number;
+  /** Share of the whole run done, 0 to 1. */
+  fraction: number;
+  /** x, y per word (same order as MapResult.words), or null before the layout starts. */
+  coords: Float32Array | null;
+}
+
+export interface MapResult {
+  /** The mapped words, in the order of `coords`. */
+  words: string[];
+  /** x0, y0, x1, y1, ... (2 per word). */
+  coords: Float32Array;
+  method: MapMethod;
+  iterations: number;
+  elapsedMs: number;
 }
 
 export interface LoadOptions {
@@ -278,6 +343,11 @@ export declare class Embedlab {
    * the best rotation or reflection, uniform scale and shift: orthogonal Procrustes, in the core.
    */
   alignLayout(source: Float32Array, target: Float32Array, dims?: number): Alignment;
+  /**
+   * Model.project() in the worker (pages): the page stays responsive; onProgress receives each
+   * intermediate layout as a transferred Float32Array; aborting `signal` cancels the run.
+   */
+  projectInWorker(model: Model, options?: MapOptions): Promise<MapResult>;
   /** Stops the training worker. */
   closeWorker(): void;
   /** Loads word2vec text/binary, GloVe or fastText .vec bytes (format detected). */

@@ -9,6 +9,7 @@ import { Embedlab, threadsAvailable } from './embedlab.js';
 import { browserPlatform } from './platform-browser.js';
 import { useMapTools } from './model.js';
 import { useDescribe } from './validation.js';
+import { useMapRun } from './projection.js';
 
 let platform = browserPlatform;
 let initPromise = null;
@@ -85,6 +86,7 @@ async function loadVariant(variant) {
     checkEveryCall(raw);
     useDescribe((value) => raw.Library.describe(value));
     useMapTools(raw.MapTools);
+    useMapRun(raw.MapRun);
     return raw;
   } finally {
     clearTimeout(timer);

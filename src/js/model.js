@@ -1,5 +1,6 @@
 // Model: word vectors and the queries users run on them, over a raw wasm Model handle.
 import { checkCount, checkWord, checkWords, describe, fail, isPlainObject } from './validation.js';
+import { project } from './projection.js';
 
 let mapTools = null; // the module's MapTools (map_bindings.cc); one module is loaded per realm
 
@@ -16,12 +17,14 @@ const registry = typeof FinalizationRegistry === 'function'
 export class Model {
   #raw;
   #words = null;
+  #maxThreads;
 
   /** @internal */
   constructor(raw, info = {}) {
     this.#raw = raw;
     /** Statistics of the training run that made this model (undefined for loaded models). */
     this.training = info.training;
+    this.#maxThreads = info.maxThreads ?? 1;
     registry?.register(this, raw, this);
   }
 
@@ -119,6 +122,21 @@ export class Model {
     checkCount(count, 'count', { min: 1, max: 1e7 });
     checkCount(seed, 'seed', { min: 0, max: 4294967295 });
     return mapTools.clusterWords(this.#handle(), Math.min(count, this.size), k, seed);
+  }
+
+  /**
+   * A 2-D map: { method: 'pca' | 'tsne' | 'umap' | 'axes', perplexity, neighbors, minDist,
+   * iterations, axes: { x: [a, b], y: [c, d] }, limit | words, seed, threads, every, sliceMs,
+   * onProgress, signal }. Resolves to { words, coords (Float32Array, x y per word), method,
+   * iterations, elapsedMs }; onProgress gets { iteration, iterations, fraction, stage, coords }.
+   * The run copies what it maps, so disposing the model meanwhile is safe.
+   */
+  project(options) {
+    try {
+      return project(this.#handle(), options, { maxThreads: this.#maxThreads });
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /** Accuracy on questions-words text (': section' lines, then 'a b c d'). */

@@ -134,6 +134,7 @@ export async function train(raw, input, options, env) {
     onProgress?.(last);
     if (liveMap?.onFrame) liveMap.onFrame(mapFrame(raw, trainer, liveMap, frame), last);
     return new Model(trainer.model(), {
+      maxThreads: env.maxThreads,
       training: {
         vocabularySize: stats.vocabularySize, tokens: stats.tokens, lines: stats.lines, epochs: o.epochs,
         elapsedMs: last.elapsedMs, wordsPerSecond: last.wordsPerSecond, threads: o.threads,

@@ -11,6 +11,9 @@
 //   worker -> page  { id, type: 'evaluated', report }   (analogy accuracy, off the page's thread)
 //   page -> worker  { id, type: 'cluster', init, words, dim, vectors, k, options }
 //   worker -> page  { id, type: 'clustered', labels }   (k-means labels, an Int32Array)
+//   page -> worker  { id, type: 'project', init, words, dim, vectors, options }   (model.project())
+//   worker -> page  { id, type: 'progress', progress }   (progress.coords: a transferred Float32Array)
+//                   { id, type: 'projected', result }    ({ words, coords, method, iterations, elapsedMs })
 import { init } from './index.js';
 
 const running = new Map(); // id -> AbortController
@@ -47,6 +50,28 @@ self.onmessage = async (event) => {
       const labels = model.clusterWords(k, options);
       return [{ type: 'clustered', labels }, [labels.buffer]];
     });
+    return;
+  }
+  if (type === 'project') {
+    const controller = new AbortController();
+    running.set(id, controller);
+    let model = null;
+    try {
+      const el = await init(event.data.init);
+      const { words, dim, vectors, options } = event.data;
+      model = el.fromVectors(words, dim, new Float32Array(vectors));
+      const result = await model.project({
+        ...options,
+        signal: controller.signal,
+        onProgress: (progress) => self.postMessage({ id, type: 'progress', progress }, progress.coords ? [progress.coords.buffer] : []),
+      });
+      self.postMessage({ id, type: 'projected', result }, [result.coords.buffer]);
+    } catch (error) {
+      self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+    } finally {
+      model?.dispose();
+      running.delete(id);
+    }
     return;
   }
   if (type !== 'train') {

@@ -60,7 +60,7 @@ class ModelHandle {
   val project_2d(std::size_t count, val options) const;
   val evaluate_analogies(std::string questions, val options) const;
   val evaluate_similarity(std::string pairs, val options) const;
-  // The vectors themselves, for the other binding files (map_bindings.cc).
+  // The vectors themselves, for the other binding files (map_bindings.cc, projection_bindings.cc).
   const Embeddings& embeddings() const { return e_; }
 
  private:

@@ -131,7 +131,7 @@ test('help, version and usage errors', () => {
   assert.match(same([], { code: 2 }).stderr, /usage: embedlab VERB/);
   assert.match(same(['--version'], { code: 0 }).stdout, /^embedlab \d+\.\d+\.\d+ \(/);
   const verbs = [...run('native', ['--help']).stdout.matchAll(/^ {2}([a-z][a-z-]*(?: [a-z]+)?) {2,}/gm)].map((m) => m[1]);
-  assert.deepEqual(verbs, ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize',
+  assert.deepEqual(verbs, ['train', 'similar', 'analogy', 'similarity', 'doesnt-match', 'eval', 'convert', 'tokenize', 'project',
     'bpe train', 'bpe encode', 'bpe decode', 'lm train', 'lm sample', 'lm fill', 'lm inputs', 'lm export']);
   for (const verb of verbs) {
     assert.match(same([...verb.split(' '), '--help'], { code: 0 }).stdout, new RegExp(`^usage: embedlab ${verb}`));
@@ -380,4 +380,27 @@ test('Ctrl-C cancels language-model training alike: exit 130, nothing written', 
     assert.ok(lines.slice(2, -1).every((l) => l.startsWith('[')), `${tool}: only progress lines between:\n${r.stderr}`);
     for (const file of ['cancelled.model', 'cancelled.model.tmp']) assert.ok(!fs.existsSync(path.join(root, tool, file)), `${tool} wrote ${file}`);
   }
+});
+
+test('project: the same maps, messages and errors', () => {
+  // Semantic axes and PCA are the same numbers in both tools (4 decimals).
+  same(['project', 'planted.vec', '--method', 'axes', '--x-axis', 'queen,king', '--y-axis', 'crown,farm', '--out', 'axes.tsv'],
+    { code: 0, files: ['axes.tsv'] });
+  const lines = fs.readFileSync(path.join(root, 'native', 'axes.tsv'), 'utf8').trim().split('\n');
+  assert.equal(lines.length, 36);
+  assert.match(lines[0], /^\S+\t-?\d+\.\d{4}\t-?\d+\.\d{4}$/);
+  same(['project', 'planted.vec', '--method', 'pca', '--limit', '20', '--out', 'pca.tsv', '--quiet'], { code: 0, files: ['pca.tsv'] });
+  // t-SNE and UMAP iterate on floats whose last bits differ (exp, pow): the same words in order and
+  // the same messages, and maps of the same shape.
+  for (const method of ['tsne', 'umap']) {
+    const args = ['project', 'planted.vec', '--method', method, '--perplexity', '5', '--iterations', '100', '--out', `${method}.tsv`];
+    same(args, { code: 0 });
+    const words = (tool) => fs.readFileSync(path.join(root, tool, `${method}.tsv`), 'utf8').trim().split('\n').map((l) => l.split('\t')[0]);
+    assert.deepEqual(words('node'), words('native'));
+  }
+  same(['project', 'planted.vec', '--method', 'axes', '--x-axis', 'queen,unicorn', '--y-axis', 'crown,farm', '--out', 'bad.tsv'],
+    { code: 1, files: ['bad.tsv'] });
+  same(['project', 'planted.vec', '--method', 'tsne', '--perplexity', '0', '--out', 'bad.tsv'], { code: 1 });
+  same(['project', 'planted.vec', '--method', 'tsne', '--perplexity', '50', '--out', 'bad.tsv'], { code: 1 });
+  same(['project', 'planted.vec', '--method', 'mds', '--out', 'bad.tsv'], { code: 1 });
 });

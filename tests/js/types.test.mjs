@@ -99,14 +99,17 @@ test('index.d.ts declares exactly the options of the schema, with the same choic
   const interfaces = {
     train: 'TrainOptions', tokenize: 'TokenizeOptions', mostSimilar: 'QueryOptions', analogy: 'AnalogyOptions',
     evaluateAnalogies: 'EvaluateOptions', evaluateSimilarity: 'SimilarityOptions', save: 'SaveOptions', load: 'LoadOptions',
-    project2d: 'ProjectOptions',
+    project2d: 'ProjectOptions', project: 'MapOptions',
   };
+  // Declared options the schema cannot spell: project()'s axes object is its xAxis and yAxis.
+  const jsOnly = { MapOptions: ['axes'] };
   const methods = new Set(schema.options.flatMap((o) => o.methods));
   assert.deepEqual([...methods].sort(), Object.keys(interfaces).sort(), 'every method with options has its interface');
   for (const [method, name] of Object.entries(interfaces)) {
     const declared = interfaceMembers(dts, name);
     const options = schema.options.filter((o) => o.methods.includes(method));
-    assert.deepEqual([...declared.keys()].sort(), options.map((o) => o.js).sort(), `${name} and the schema's ${method} options`);
+    const keys = [...declared.keys()].filter((key) => !(jsOnly[name] ?? []).includes(key));
+    assert.deepEqual(keys.sort(), options.map((o) => o.js).sort(), `${name} and the schema's ${method} options`);
     for (const option of options.filter((o) => o.type === 'enum')) {
       assert.deepEqual(declared.get(option.js), [...option.choices].sort(), `${name}.${option.js} allows the schema's choices`);
     }
