@@ -203,7 +203,8 @@ export default {
           onProgress: (p) => {
             const seconds = (performance.now() - started) / 1000;
             const eta = p.fraction > 0.02 ? seconds * (1 - p.fraction) / p.fraction : NaN;
-            setProgress(progress, p.fraction, `${METHOD_NAMES[chosen]}: ${(100 * p.fraction).toFixed(0)}% · ${seconds.toFixed(1)} s` +
+            const stage = p.stage === 'neighbours' ? 'finding neighbours' : `step ${fmt(p.iteration)} of ${fmt(p.iterations)}`;
+            setProgress(progress, p.fraction, `${METHOD_NAMES[chosen]}: ${(100 * p.fraction).toFixed(0)}%, ${stage} · ${seconds.toFixed(1)} s` +
               (Number.isFinite(eta) ? ` · about ${Math.ceil(eta)} s left` : ''));
             if (p.coords && controller === map.job) show({ mode: chosen, words, coordinates: p.coords, note: `${note} (converging…)` });
           },
@@ -225,10 +226,11 @@ export default {
 
     // What model.project() is asked for: `which` is { limit } (the most frequent words) or { words }.
     function projectionOptions(chosen, which) {
-      const options = { method: chosen, seed: 1, ...which };
+      const options = { method: chosen, seed: 1, threads: store.get('engine').maxThreads, ...which };
       if (chosen === 'axes') {
-        const [a, b, c, d] = axisWords();
-        options.axes = { x: [a, b], y: [c, d] };
+        // The engine puts the first word of an axis on the right (top): x = to − from.
+        const [xFrom, xTo, yFrom, yTo] = axisWords();
+        options.axes = { x: [xTo, xFrom], y: [yTo, yFrom] };
       }
       return options;
     }
@@ -237,8 +239,8 @@ export default {
       const what = `the ${fmt(count)} most frequent words`;
       if (chosen === 'axes') {
         const { x, y } = options.axes;
-        return `Semantic axes of ${what}: left to right is ${x[0]} → ${x[1]}, bottom to top is ${y[0]} → ${y[1]} ` +
-          '(each point at its vector\'s cosine with the two differences).';
+        return `Semantic axes of ${what}: left to right is ${x[1]} → ${x[0]}, bottom to top is ${y[1]} → ${y[0]} ` +
+          '(each word at the cosine of its vector with the two differences).';
       }
       return `${METHOD_NAMES[chosen]} of ${what}: words close together here are close in all dimensions; ` +
         'distances between far-apart groups mean little. Scroll to zoom, drag to pan, click a point to see its neighbours.';
