@@ -225,6 +225,7 @@ export declare class Model {
    * one label 0..k-1 per word in row order. Same seed (1), same clusters.
    */
   clusterWords(k: number, options?: { count?: number; seed?: number }): Int32Array;
+  /**
    * A 2-D map of the `limit` most frequent words (or of `words`): PCA, t-SNE, UMAP or semantic axes.
    * Runs in slices on this thread (use Embedlab.projectInWorker in pages); rejects with an
    * AbortError when `signal` aborts. The run copies what it maps: disposing the model meanwhile is safe.
