@@ -31,9 +31,10 @@ export function abortError(signal) {
  * defaults filled in) and the text. Returns { options, text }.
  */
 export function checkTraining(raw, text, options, maxThreads) {
-  const { liveMap, ...schemaOptions } = options ?? {}; // liveMap is JS-only (a map is not a CLI output)
+  // liveMap is JS-only (a map is not a CLI output); anything but an object goes to the schema's check as it is.
+  const { liveMap, ...schemaOptions } = isPlainObject(options) ? options : {};
   if (liveMap !== undefined) checkLiveMap(liveMap);
-  const o = normaliseOptions(raw, 'train', schemaOptions);
+  const o = normaliseOptions(raw, 'train', isPlainObject(options) ? schemaOptions : options);
   checkThreads(o.threads, maxThreads);
   return { options: o, text: typeof text === 'string' ? text : toBytes(text, 'text') };
 }
