@@ -165,7 +165,8 @@ export default {
       $('#map-show-all').hidden = true;
       const count = wordCount(m);
       const chosen = method();
-      const include = [...(map.analogy ?? []), ...(map.pendingSelect ? [map.pendingSelect] : [])].filter((w) => m.has(w));
+      const include = [...(map.analogy ?? []), ...(map.pendingSelect ? [map.pendingSelect] : []), ...(chosen === 'axes' ? axisWords() : [])]
+        .filter((w, i, all) => w && m.has(w) && all.indexOf(w) === i);
       try {
         if (chosen === 'pca') {
           const p = m.project2d(count, { include });
@@ -473,6 +474,7 @@ export default {
         candidates.push({ text: w, x: p[0], y: p[1] });
       };
       if (map.selected) add(map.selected, '#1d2330', 700);
+      if (map.layout.mode === 'axes') for (const w of axisWords()) add(w, '#067647', 700); // the words that define the axes
       (analogy ?? []).forEach((w, i) => add(w, i === 3 ? '#d92d20' : '#5925dc', 600));
       for (const w of map.highlight) add(w, '#b54708', 600);
       const priority = candidates.length;
