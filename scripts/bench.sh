@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # `npm run bench`: set-up (with the reference trainers), build, corpus, then the benchmark tables
-# (training, query latency, byte-pair tokenizers, the page in Chromium, the language model, 2-D maps, big vectors); each also lands in
-# bench-out/*.md. A first argument naming one part runs only that part, with the rest of the
-# arguments passed to it:  npm run bench -- lm --repeat 1 --threads 1
+# (training, query latency, byte-pair tokenizers, the page in Chromium, the language model, 2-D maps,
+# the live map's cost, big vectors); each also lands in bench-out/*.md. A first argument naming one part runs
+# only that part, with the rest of the arguments passed to it:  npm run bench -- lm --repeat 1 --threads 1
 set -euo pipefail
 cd "$(dirname "$0")/.."
-parts=(training queries bpe page lm projection big-vectors)
+parts=(training queries bpe page lm projection live-map big-vectors)
 if [[ " ${parts[*]} " == *" ${1:-} "* ]]; then
   parts=("$1")
   shift
@@ -30,6 +30,9 @@ for part in "${parts[@]}"; do
     lm)
       echo "== language model: embedlab (native and wasm) vs TensorFlow.js (wasm) vs PyTorch =="
       node scripts/bench/lm.mjs "$@" ;;
+    live-map)
+      echo "== the map while training: words/s with and without it =="
+      node scripts/bench/live-map.mjs "$@" ;;
     projection)
       echo "== maps: embedlab t-SNE and UMAP (native, wasm) vs scikit-learn t-SNE, umap-js, tsne-js =="
       node scripts/bench/projection.mjs "$@" ;;

@@ -10,6 +10,7 @@
 // Events (store.emit / store.on):
 //   explore-word  (word)          someone asked to explore a word (the explore panel shows it)
 //   show-analogy  ([a, b, c, d])  someone asked to draw an analogy on the map
+//   training-frame (frame, progress)  a map of the model being trained ({ words, coordinates }, aligned to the last)
 
 export function createStore(initial = {}) {
   const values = { ...initial };

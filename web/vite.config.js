@@ -72,7 +72,7 @@ export default defineConfig({
   // page load never makes Vite re-optimise and reload the page under a user (or a test). The cache
   // lives in this checkout (build-*/ is ignored), not in a node_modules another checkout may share.
   cacheDir: path.join(root, 'build-vite-cache'),
-  optimizeDeps: { include: ['uplot', 'regl-scatterplot'] },
+  optimizeDeps: { include: ['uplot'] },
   server: {
     host: '127.0.0.1',
     port: Number(process.env.EMBEDLAB_PORT ?? 5173),

@@ -136,11 +136,13 @@ export class Embedlab {
     } catch (error) {
       return Promise.reject(error);
     }
-    const { onProgress, onProbe, signal, ...plain } = options;
-    return this.#workers.request({ type: 'train', init: this.#workerInit(), text, options: plain }, {
+    const { onProgress, onProbe, signal, liveMap, ...plain } = options;
+    const { onFrame, ...mapOptions } = liveMap ?? {};
+    return this.#workers.request({ type: 'train', init: this.#workerInit(), text, options: plain, liveMap: onFrame && mapOptions }, {
       signal,
       progress: onProgress,
       probe: onProbe,
+      frame: onFrame,
     }).then((m) => this.fromVectors(m.words, m.dim, new Float32Array(m.vectors), { training: m.training }));
   }
 
@@ -153,6 +155,28 @@ export class Embedlab {
       { type: 'evaluate', init: this.#workerInit(), words: [...model.words], dim: model.dim, vectors: vectors.buffer, questions, options },
       {}, [vectors.buffer],
     ).then((m) => m.report);
+  }
+
+  /** Model.clusterWords() in the worker, for pages: the vectors are copied to it. */
+  clusterInWorker(model, k, options = {}) {
+    if (!(model instanceof Model)) return Promise.reject(new Error('clusterInWorker needs a Model'));
+    const vectors = model.vectors();
+    return this.#workers.request(
+      { type: 'cluster', init: this.#workerInit(), words: [...model.words], dim: model.dim, vectors: vectors.buffer, k, options },
+      {}, [vectors.buffer],
+    ).then((m) => m.labels);
+  }
+
+  /**
+   * Moves the points of `source` onto those of `target` (Float32Arrays of `dims`-coordinate points,
+   * row i matching row i) by the best rotation or reflection, uniform scale and shift (orthogonal
+   * Procrustes). Returns { points, scale, rmsError }.
+   */
+  alignLayout(source, target, dims = 2) {
+    if (!(source instanceof Float32Array) || !(target instanceof Float32Array)) {
+      fail(`alignLayout needs two Float32Arrays, got ${describe(source)} and ${describe(target)}`);
+    }
+    return raws.get(this).MapTools.align(source, target, dims);
   }
 
   /**

@@ -86,6 +86,35 @@ export interface TrainOptions extends TokenizeOptions {
   onProbe?: (neighbours: Record<string, Neighbour[]>, progress: TrainProgress) => void;
 }
 
+/** What train() and trainInWorker() take besides the schema's options: JS-only (no CLI twin). */
+export interface LiveMapOptions {
+  /**
+   * The map while training: every `every` of the run (0.02), PCA of the current vectors of the
+   * `words` most frequent words (2000), turned onto the previous frame (Procrustes) so points move
+   * only as far as their words moved, goes to onFrame (and once more at the end).
+   */
+  liveMap?: { words?: number; every?: number; onFrame?: (frame: MapFrame, progress: TrainProgress) => void };
+}
+
+/** One frame of the map while training. */
+export interface MapFrame {
+  /** The most frequent words, the same list in every frame of a run. */
+  words: string[];
+  /** x, y per word, aligned to the previous frame. */
+  coordinates: Float32Array;
+  /** Root mean square distance left between this frame and the previous one after aligning (0 for the first). */
+  rmsError: number;
+}
+
+/** alignLayout()'s result. */
+export interface Alignment {
+  /** The source points moved onto the target. */
+  points: Float32Array;
+  scale: number;
+  /** Root mean square distance between the moved points and the target. */
+  rmsError: number;
+}
+
 export interface TrainingStats {
   vocabularySize: number;
   tokens: number;
@@ -191,6 +220,11 @@ export declare class Model {
     extraWords: string[];
     explainedVariance: [number, number];
   };
+  /**
+   * k-means clusters (k-means++ seeding) of the unit vectors of the `count` most frequent words (all):
+   * one label 0..k-1 per word in row order. Same seed (1), same clusters.
+   */
+  clusterWords(k: number, options?: { count?: number; seed?: number }): Int32Array;
   /**
    * A 2-D map of the `limit` most frequent words (or of `words`): PCA, t-SNE, UMAP or semantic axes.
    * Runs in slices on this thread (use Embedlab.projectInWorker in pages); rejects with an
@@ -339,11 +373,18 @@ export declare class Embedlab {
   /** Current size of the wasm heap in bytes. */
   heapSize(): number;
   /** Trains on `text` (a string or UTF-8 bytes) on the calling thread, in slices. */
-  train(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions): Promise<Model>;
+  train(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions & LiveMapOptions): Promise<Model>;
   /** Trains in a Web Worker (browsers); the vectors are transferred back. */
-  trainInWorker(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions): Promise<Model>;
+  trainInWorker(text: string | Uint8Array | ArrayBuffer, options?: TrainOptions & LiveMapOptions): Promise<Model>;
   /** model.evaluateAnalogies() run in the worker (browsers), so the page stays responsive. */
   evaluateInWorker(model: Model, questions: string, options?: EvaluateOptions): Promise<AnalogyReport>;
+  /** model.clusterWords() run in the worker (browsers). */
+  clusterInWorker(model: Model, k: number, options?: { count?: number; seed?: number }): Promise<Int32Array>;
+  /**
+   * Moves `source` onto `target` (points of `dims` = 1, 2 or 3 coordinates, row i matching row i) by
+   * the best rotation or reflection, uniform scale and shift: orthogonal Procrustes, in the core.
+   */
+  alignLayout(source: Float32Array, target: Float32Array, dims?: number): Alignment;
   /**
    * Model.project() in the worker (pages): the page stays responsive; onProgress receives each
    * intermediate layout as a transferred Float32Array; aborting `signal` cancels the run.

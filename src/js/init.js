@@ -7,6 +7,7 @@
 // Node entry (node.js), so browser bundles hold no Node code.
 import { Embedlab, threadsAvailable } from './embedlab.js';
 import { browserPlatform } from './platform-browser.js';
+import { useMapTools } from './model.js';
 import { useDescribe } from './validation.js';
 import { useMapRun } from './projection.js';
 
@@ -84,6 +85,7 @@ async function loadVariant(variant) {
     if (variant === 'mt') raw.unrefWorkers?.();
     checkEveryCall(raw);
     useDescribe((value) => raw.Library.describe(value));
+    useMapTools(raw.MapTools);
     useMapRun(raw.MapRun, raw.unrefWorkers);
     return raw;
   } finally {

@@ -4,6 +4,12 @@ import { checkCount, checkWord, checkWords, describe, fail, isPlainObject } from
 import { project } from './projection.js';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+let mapTools = null; // the module's MapTools (map_bindings.cc); one module is loaded per realm
+
+/** @internal Called by init() once the module is loaded. */
+export function useMapTools(tools) {
+  mapTools = tools;
+}
 
 const registry = typeof FinalizationRegistry === 'function'
   ? new FinalizationRegistry((raw) => { try { raw.delete(); } catch { /* already gone */ } })
@@ -108,6 +114,17 @@ export class Model {
   project2d(count = 2000, options) {
     checkCount(count, 'count', { min: 1, max: 1e7 });
     return this.#handle().project2d(count, options);
+  }
+
+  /**
+   * k-means clusters of the `count` most frequent words by direction (cosine): an Int32Array of
+   * labels 0..k-1, one per word in row order. Same seed, same clusters.
+   */
+  clusterWords(k, { count = this.size, seed = 1 } = {}) {
+    checkCount(k, 'k', { min: 1, max: 1000 });
+    checkCount(count, 'count', { min: 1, max: 1e7 });
+    checkCount(seed, 'seed', { min: 0, max: 4294967295 });
+    return mapTools.clusterWords(this.#handle(), Math.min(count, this.size), k, seed);
   }
 
   /**

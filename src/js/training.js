@@ -1,7 +1,7 @@
 // Training on the calling thread: the text goes into a corpus in chunks, then the trainer runs in
 // slices between which progress is reported, probes are taken and aborts are noticed.
 import { Model } from './model.js';
-import { checkThreads, normaliseOptions, toBytes } from './validation.js';
+import { checkCount, checkThreads, describe, fail, isPlainObject, normaliseOptions, toBytes } from './validation.js';
 
 const isNode = typeof process === 'object' && !!process.versions?.node;
 
@@ -31,7 +31,10 @@ export function abortError(signal, what = 'training') {
  * defaults filled in) and the text. Returns { options, text }.
  */
 export function checkTraining(raw, text, options, maxThreads) {
-  const o = normaliseOptions(raw, 'train', options);
+  // liveMap is JS-only (a map is not a CLI output); anything but an object goes to the schema's check as it is.
+  const { liveMap, ...schemaOptions } = isPlainObject(options) ? options : {};
+  if (liveMap !== undefined) checkLiveMap(liveMap);
+  const o = normaliseOptions(raw, 'train', isPlainObject(options) ? schemaOptions : options);
   checkThreads(o.threads, maxThreads);
   return { options: o, text: typeof text === 'string' ? text : toBytes(text, 'text') };
 }
@@ -70,10 +73,28 @@ function probe(trainer, probes) {
   }
 }
 
+function checkLiveMap(liveMap) {
+  if (!isPlainObject(liveMap)) fail(`liveMap must be an object { words, every, onFrame }, got ${describe(liveMap)}`);
+  const { words = 2000, every = 0.02, onFrame } = liveMap;
+  checkCount(words, 'liveMap.words', { min: 2, max: 100000 });
+  if (typeof every !== 'number' || !(every >= 0.001 && every <= 1)) fail(`liveMap.every must be a number from 0.001 to 1, got ${describe(every)}`);
+  if (onFrame !== undefined && typeof onFrame !== 'function') fail(`liveMap.onFrame must be a function, got ${describe(onFrame)}`);
+}
+
+// The map while training: PCA of the current vectors of the `words` most frequent words, turned
+// and scaled onto the previous frame (Procrustes, in the core), so points move only as far as the
+// words really moved. Returns { words, coordinates, rmsError } and remembers it as the next reference.
+function mapFrame(raw, trainer, liveMap, previous) {
+  const frame = raw.MapTools.trainingFrame(trainer, liveMap.words ?? 2000, !previous);
+  if (!previous) return { words: frame.words, coordinates: frame.coordinates, rmsError: 0 };
+  const aligned = raw.MapTools.align(frame.coordinates, previous.coordinates, 2);
+  return { words: previous.words, coordinates: aligned.points, rmsError: aligned.rmsError };
+}
+
 /** Embedlab.train(): see index.d.ts. `env` is { maxThreads, variant } of the instance. */
 export async function train(raw, input, options, env) {
   const { options: o, text } = checkTraining(raw, input, options, env.maxThreads);
-  const { onProgress, onProbe, signal } = options ?? {};
+  const { onProgress, onProbe, signal, liveMap } = options ?? {};
   if (signal?.aborted) throw abortError(signal);
   const corpus = raw.Corpus.create(o);
   let trainer = null;
@@ -82,6 +103,8 @@ export async function train(raw, input, options, env) {
     const stats = corpus.stats();
     trainer = raw.Trainer.create(corpus, o);
     let nextProbe = o.probeEvery;
+    let nextFrame = 0;
+    let frame = null;
     let last;
     // With threads, poll without blocking and sleep in JS: a blocked Emscripten main thread
     // spins (eating a core the training threads need). One thread trains inline, in slices.
@@ -102,9 +125,15 @@ export async function train(raw, input, options, env) {
         nextProbe = last.fraction + o.probeEvery;
         onProbe(probe(trainer, o.probes), last);
       }
+      if (liveMap?.onFrame && last.fraction >= nextFrame) {
+        nextFrame = last.fraction + (liveMap.every ?? 0.02);
+        frame = mapFrame(raw, trainer, liveMap, frame);
+        liveMap.onFrame(frame, last);
+      }
       await pause();
     }
     onProgress?.(last);
+    if (liveMap?.onFrame) liveMap.onFrame(mapFrame(raw, trainer, liveMap, frame), last);
     return new Model(trainer.model(), {
       maxThreads: env.maxThreads,
       training: {

@@ -11,7 +11,7 @@ export class WorkerClient {
 
   /**
    * Sends `message` as one request; resolves with the worker's final reply. `handlers.progress`,
-   * `handlers.probe` and `handlers.rows` receive the interim replies; aborting `signal` asks the worker to cancel.
+   * `handlers.probe`, `handlers.rows` and `handlers.frame` receive the interim replies; aborting `signal` asks the worker to cancel.
    */
   request(message, { signal, ...handlers } = {}, transfer = []) {
     if (typeof Worker !== 'function' || isNode) return Promise.reject(new Error('the worker needs a browser with Web Workers; in Node call the method directly'));
@@ -34,8 +34,8 @@ export class WorkerClient {
       const listener = (event) => {
         const reply = event.data;
         if (reply?.id !== id) return;
-        if (reply.type === 'progress' || reply.type === 'probe') {
-          handlers[reply.type]?.(reply.type === 'probe' ? reply.neighbours : reply.progress, reply.progress);
+        if (reply.type === 'progress' || reply.type === 'probe' || reply.type === 'frame') {
+          handlers[reply.type]?.(reply[{ progress: 'progress', probe: 'neighbours', frame: 'frame' }[reply.type]], reply.progress);
           return;
         }
         if (reply.type === 'rows') {

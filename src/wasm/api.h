@@ -72,6 +72,7 @@ class ModelHandle {
   IndexBuildHandle* index_build(val options);
   // Whether the set is big enough to be searched through an index (compact: see Embeddings).
   bool wants_index() const { return e_.compact(); }
+  // The vectors themselves, for the other binding files (map_bindings.cc, projection_bindings.cc).
   const Embeddings& embeddings() const { return e_; }
   void attach_index(std::shared_ptr<const NeighborIndex> index) { e_.attach_index(std::move(index)); }
 
@@ -154,6 +155,8 @@ class TrainerHandle {
   void cancel() { trainer_->cancel(); }
   val progress();
   ModelHandle* model() const;
+  // The run itself, for the other binding files (map_bindings.cc).
+  const Trainer& trainer() const { return *trainer_; }
 
  private:
   std::unique_ptr<Trainer> trainer_;

@@ -10,6 +10,7 @@ import { applyUrlState, writeUrlState } from '../url-state.js';
 const PARAMS = ['model', 'loss', 'dim', 'window', 'negative', 'epochs', 'minCount', 'sample', 'threads', 'seed'];
 const PROBE_WORDS = ['king', 'woman', 'france', 'water', 'music', 'red'];
 const COUNTED_WORDS_MAX = 1e6; // larger corpora are not counted in the page (and are not small)
+const LIVE_MAP_WORDS = 2000;  // words on the map while training
 const ANNOUNCE_EVERY = 0.25;   // say progress aloud at 25%, 50%, 75%: often enough, not chatty
 
 const markup = () => html`
@@ -270,6 +271,8 @@ export default {
           probeEvery: 0.05,
           onProgress: (p) => { begin(p.fraction); renderProgress(p, options.threads); },
           onProbe: (neighbours, p) => { begin(p.fraction); renderProbes(neighbours, `Neighbours while training, at ${(100 * p.fraction).toFixed(0)}%:`); },
+          // The map panel draws these: the most frequent words' current vectors every 2% of the run.
+          liveMap: { words: LIVE_MAP_WORDS, every: 0.02, onFrame: (frame, p) => store.emit('training-frame', frame, p) },
         });
         begin();
         status = 'done';

@@ -5,7 +5,7 @@ import { init, Embedlab, Model } from 'embedlab';
 import 'embedlab/worker'; // the worker entry has typings too (it exports nothing)
 import type {
   Neighbour, TrainProgress, TrainOptions, TrainingStats, QueryOptions, AnalogyOptions, AnalogyReport,
-  SimilarityReport, SaveFormat, VectorsFormat, TokenizeOptions,
+  SimilarityReport, SaveFormat, VectorsFormat, TokenizeOptions, MapFrame, Alignment,
 } from 'embedlab';
 
 export async function main(corpus: string, bytes: Uint8Array): Promise<void> {
@@ -39,6 +39,14 @@ export async function main(corpus: string, bytes: Uint8Array): Promise<void> {
   const fromBuffer: Model = await el.train(bytes.buffer as ArrayBuffer);
   const inWorker: Promise<Model> = el.trainInWorker(corpus, { epochs: 1 });
   void inWorker;
+  const watched: Model = await el.train(corpus, {
+    epochs: 1,
+    liveMap: { words: 500, every: 0.05, onFrame: (frame: MapFrame, p: TrainProgress) => void [frame.words[0], frame.coordinates[0], frame.rmsError, p.fraction] },
+  });
+  const labels: Int32Array = watched.clusterWords(8, { count: 100, seed: 2 });
+  const clustered: Promise<Int32Array> = el.clusterInWorker(watched, 8);
+  const aligned: Alignment = el.alignLayout(new Float32Array(4), new Float32Array(4), 2);
+  void [labels, clustered, aligned.points, aligned.scale, aligned.rmsError];
   el.closeWorker();
 
   const stats: TrainingStats | undefined = model.training;
