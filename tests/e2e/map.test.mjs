@@ -159,9 +159,7 @@ describe('the map page', () => {
       assert.ok(kept >= UMAP_KEPT, `UMAP keeps ${kept} of france's 10 nearest neighbours among its 10 nearest on the map: ${flat}`);
     });
 
-    // todo: the merged engine (branch proj) puts woman left of man on this model (x 0.0004 against
-    // 0.018), and proj's own "queen on the royal side" test fails the same way; see the report.
-    test('semantic axes put queen on the woman side and the royal side', { todo: 'the engine\'s semantic axes (branch proj) are not yet right on the default model' }, async (t) => {
+    test('semantic axes put queen on the woman side and the royal side', async (t) => {
       if (!(await available())) return t.skip('this build has no projections');
       await page.selectOption('#map-method', 'axes');
       assert.equal(await page.isVisible('#map-axes'), true);

@@ -117,11 +117,12 @@ export default {
     /**
      * Shows `layout` ({ mode, words, coordinates, note }). The same words as now are turned onto the
      * present map first (Procrustes in the engine) and move there; other words are drawn at once.
+     * Semantic axes are never turned: their directions are the meaning of the map.
      */
     async function show(layout) {
       const previous = map.layout;
       const same = previous && previous.words.length === layout.words.length && previous.words.every((w, i) => w === layout.words[i]);
-      if (same && layout.words.length >= 3) {
+      if (same && layout.words.length >= 3 && layout.mode !== 'axes') {
         try {
           layout.coordinates = store.get('engine').alignLayout(layout.coordinates, previous.coordinates, 2).points;
         } catch { /* a degenerate layout is drawn as it is */ }
