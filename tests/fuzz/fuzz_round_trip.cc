@@ -120,7 +120,9 @@ void check_model(const Embeddings& e, FuzzedDataProvider& input, const Tokenizer
   } catch (const Error&) {
     return;  // e.g. an empty or repeated option name
   }
-  model->add_matrix("input", e.vectors());
+  Matrix vectors(e.size(), e.dim());
+  for (std::size_t i = 0; i < e.size(); ++i) e.copy_vector(static_cast<std::int32_t>(i), vectors.row(i));
+  model->add_matrix("input", std::move(vectors));
   Matrix output(e.size(), e.dim());
   for (std::size_t i = 0; i < output.size(); ++i) output.data()[i] = fuzzed_float(input);
   model->add_matrix("output", output);
