@@ -26,7 +26,7 @@ for part in "${parts[@]}"; do
       node scripts/bench/bpe.mjs ;;
     page)
       echo "== the playground in headless Chromium =="
-      node scripts/bench/page.mjs ;;
+      node scripts/bench/page.mjs "$@" ;;
     lm)
       echo "== language model: embedlab (native and wasm) vs TensorFlow.js (wasm) vs PyTorch =="
       node scripts/bench/lm.mjs "$@" ;;

@@ -57,18 +57,24 @@ async function load(id, data, signal) {
 
 const running = new Map(); // id -> AbortController
 
+// The error reply of request `id`: the error's name and message (an Error does not survive postMessage).
+function postError(id, error) {
+  self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+}
+
 // Answers one request about vectors sent from the page ({ init, words, dim, vectors }): `answer`
-// gets a Model of them and returns the reply (or [reply, transfer]); errors become error replies.
+// gets a Model of them and returns (or resolves to) the reply or [reply, transfer]; errors become
+// error replies.
 async function withModel(data, answer) {
   let model = null;
   try {
     const el = await init(data.init);
     model = el.fromVectors(data.words, data.dim, new Float32Array(data.vectors));
-    const result = answer(model, data);
+    const result = await answer(model, data);
     const [reply, transfer] = Array.isArray(result) ? result : [result, []];
     self.postMessage({ id: data.id, ...reply }, transfer);
   } catch (error) {
-    self.postMessage({ id: data.id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+    postError(data.id, error);
   } finally {
     model?.dispose();
   }
@@ -98,23 +104,15 @@ self.onmessage = async (event) => {
   if (type === 'project') {
     const controller = new AbortController();
     running.set(id, controller);
-    let model = null;
-    try {
-      const el = await init(event.data.init);
-      const { words, dim, vectors, options } = event.data;
-      model = el.fromVectors(words, dim, new Float32Array(vectors));
+    await withModel(event.data, async (model, { options }) => {
       const result = await model.project({
         ...options,
         signal: controller.signal,
         onProgress: (progress) => self.postMessage({ id, type: 'progress', progress }, progress.coords ? [progress.coords.buffer] : []),
       });
-      self.postMessage({ id, type: 'projected', result }, [result.coords.buffer]);
-    } catch (error) {
-      self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
-    } finally {
-      model?.dispose();
-      running.delete(id);
-    }
+      return [{ type: 'projected', result }, [result.coords.buffer]];
+    });
+    running.delete(id);
     return;
   }
   if (type === 'load') {
@@ -123,7 +121,7 @@ self.onmessage = async (event) => {
     try {
       await load(id, event.data, controller.signal);
     } catch (error) {
-      self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+      postError(id, error);
     } finally {
       running.delete(id);
     }
@@ -160,7 +158,7 @@ self.onmessage = async (event) => {
       [vectors.buffer],
     );
   } catch (error) {
-    self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+    postError(id, error);
   } finally {
     model?.dispose();
     running.delete(id);
@@ -185,7 +183,7 @@ async function trainLanguage({ id, type, init: initOptions, text, options = {} }
     const bytes = result.save();
     self.postMessage({ id, type: 'done', bytes: bytes.buffer, training: result.training }, [bytes.buffer]);
   } catch (error) {
-    self.postMessage({ id, type: 'error', name: error?.name ?? 'Error', message: error?.message ?? String(error) });
+    postError(id, error);
   } finally {
     result?.dispose();
     tokenizer?.dispose();
