@@ -178,7 +178,7 @@ void Embeddings::attach_index(std::shared_ptr<const NeighborIndex> index) {
 std::vector<Neighbour> Embeddings::nearest_indexed(const float* unit_query, std::size_t topn,
                                                    const std::vector<std::int32_t>& exclude) const {
   const std::size_t want = std::min(size(), topn + exclude.size());
-  const std::vector<SearchHit> hits = neighbor_index_->search(unit_query, want, std::max(kSearchBreadth, 2 * want));
+  const std::vector<SearchHit> hits = neighbor_index_->search(unit_query, want, std::max(kSearchBreadth, 2 * want), exclude);
   // Exact re-ranking of the candidates on this set's own unit rows.
   std::vector<std::pair<float, std::int32_t>> ranked;
   for (const SearchHit& hit : hits) {

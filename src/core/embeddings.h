@@ -65,7 +65,7 @@ class Embeddings {
   void attach_index(std::shared_ptr<const NeighborIndex> index);
   bool indexed() const { return static_cast<bool>(neighbor_index_); }
   // Beam width of indexed searches (wider: slower, closer to exact).
-  static constexpr std::size_t kSearchBreadth = 200;
+  static constexpr std::size_t kSearchBreadth = 400;
 
   // Id of `word`: through the tokenizer when there is one; otherwise trying it as given and then
   // lowercased. -1 when absent.

@@ -95,15 +95,19 @@ class NeighborIndex {
   // Every row's k nearest neighbours (excluding itself), closest first.
   const KnnGraph& knn_graph() const;
   // The `k` rows most similar to `query` (dim floats, any length; normalised here), best first.
-  // `ef` >= k is the beam width: larger is slower and more exact. Thread-safe.
-  std::vector<SearchHit> search(const float* query, std::size_t k, std::size_t ef = 64) const;
+  // `ef` >= k is the beam width: larger is slower and more exact. `seeds` are rows to start from
+  // besides the usual entries (e.g. the words an analogy is made of: its answers lie near them,
+  // often in several separate regions). Thread-safe.
+  std::vector<SearchHit> search(const float* query, std::size_t k, std::size_t ef = 64,
+                                const std::vector<std::int32_t>& seeds = {}) const;
   // Same, for a row of the index itself, which is left out of the answer.
   std::vector<SearchHit> search_row(std::size_t row, std::size_t k, std::size_t ef = 64) const;
 
  private:
   struct Data;
   explicit NeighborIndex(std::unique_ptr<Data> data);
-  std::vector<SearchHit> search_unit(const float* unit, std::size_t k, std::size_t ef, std::int64_t skip) const;
+  std::vector<SearchHit> search_unit(const float* unit, std::size_t k, std::size_t ef, std::int64_t skip,
+                                     const std::vector<std::int32_t>& seeds) const;
   std::unique_ptr<Data> data_;
 };
 

@@ -103,6 +103,72 @@ TEST_P(NeighborIndexRecall, GraphAndSearchRecallAtTenAgainstExact) {
 
 INSTANTIATE_TEST_SUITE_P(Threads, NeighborIndexRecall, ::testing::Values(1, 2));
 
+// Shaped like pretrained word vectors (and the big-vectors benchmark's file): points of clusters of
+// very uneven sizes (many tiny ones) in a 16-dimensional space mapped into `dim` dimensions.
+std::vector<float> latent_clusters(std::size_t n, std::size_t dim, std::size_t clusters, std::uint64_t seed) {
+  constexpr std::size_t kLatent = 16;
+  Rng rng(seed);
+  std::vector<float> map(dim * kLatent), centres(clusters * kLatent), z(kLatent), rows(n * dim);
+  for (float& m : map) m = gaussian(rng) / 4.0f;
+  for (float& c : centres) c = gaussian(rng);
+  for (std::size_t r = 0; r < n; ++r) {
+    const float u = rng.uniform();
+    const auto c = std::min(clusters - 1, static_cast<std::size_t>(u * u * static_cast<float>(clusters)));
+    for (std::size_t j = 0; j < kLatent; ++j) z[j] = centres[c * kLatent + j] + 0.35f * gaussian(rng);
+    for (std::size_t i = 0; i < dim; ++i) {
+      float v = 0.05f * gaussian(rng);
+      for (std::size_t j = 0; j < kLatent; ++j) v += map[i * kLatent + j] * z[j];
+      rows[r * dim + i] = v;
+    }
+  }
+  return rows;
+}
+
+// What Embeddings asks of the index (beam 400): rows of small clusters that no sampled entry row
+// belongs to are found (the query's own leaves in the search trees lead there), and so are the
+// answers of analogy-like queries a + b - c, which lie off the data in several separate regions
+// (0.87 when queries started only from the sampled entry rows).
+TEST(NeighborIndex, FindsSmallClustersAndOffDataQueries) {
+  constexpr std::size_t kN = 40000, kD = 100, kQueries = 200;
+  const std::vector<float> rows = latent_clusters(kN, kD, 1000, 5);
+  NeighborIndexOptions options;
+  options.threads = 2;
+  const NeighborIndex index = NeighborIndex::build(rows.data(), kN, kD, options);
+  Rng rng(23);
+  double word_recall = 0, analogy_recall = 0;
+  std::vector<float> query(kD);
+  for (std::size_t s = 0; s < kQueries; ++s) {
+    const auto a = static_cast<std::int32_t>(rng.below(kN)), b = static_cast<std::int32_t>(rng.below(kN)),
+               c = static_cast<std::int32_t>(rng.below(kN));
+    const auto ids_of = [](const std::vector<SearchHit>& hits) {
+      std::vector<std::int32_t> ids;
+      for (const SearchHit& h : hits) ids.push_back(h.id);
+      return ids;
+    };
+    const float* row = rows.data() + static_cast<std::size_t>(a) * kD;
+    word_recall += overlap(exact_top(rows, kD, row, 10, a), ids_of(index.search_row(static_cast<std::size_t>(a), 10, 400)).data(), 10);
+    const std::vector<float> ua = unit_rows(row, 1, kD), ub = unit_rows(rows.data() + static_cast<std::size_t>(b) * kD, 1, kD),
+                             uc = unit_rows(rows.data() + static_cast<std::size_t>(c) * kD, 1, kD);
+    for (std::size_t i = 0; i < kD; ++i) query[i] = ua[i] + ub[i] - uc[i];
+    const std::vector<SearchHit> hits = index.search(query.data(), 10, 400, {a, b, c});
+    ASSERT_EQ(hits.size(), 10u);
+    analogy_recall += overlap(exact_top(rows, kD, query.data(), 10, -1), ids_of(hits).data(), 10);
+  }
+  word_recall /= kQueries;
+  analogy_recall /= kQueries;
+  std::printf("recall@10: rows %.4f, a + b - c %.4f\n", word_recall, analogy_recall);
+  EXPECT_GE(word_recall, 0.98);
+  EXPECT_GE(analogy_recall, 0.95);
+}
+
+TEST(NeighborIndex, RejectsSeedsOutsideTheIndex) {
+  const std::vector<float> rows = clustered(6000, 8, 10, 2);
+  const NeighborIndex index = NeighborIndex::build(rows.data(), 6000, 8, NeighborIndexOptions{});
+  const std::vector<float> query(8, 1.0f);
+  EXPECT_TRUE(Contains(error_of([&] { index.search(query.data(), 10, 64, {6000}); }), "search seed row 6000 is outside the index"));
+  EXPECT_TRUE(Contains(error_of([&] { index.search(query.data(), 10, 64, {-1}); }), "outside the index"));
+}
+
 TEST(NeighborIndex, SmallSetsGetTheExactGraph) {
   const std::vector<float> rows = clustered(500, 8, 5, 9);
   const NeighborIndex index = NeighborIndex::build(rows.data(), 500, 8, {});
