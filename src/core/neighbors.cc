@@ -289,7 +289,7 @@ struct NeighborIndex::Data {
 
 struct NeighborIndex::Builder::State {
   enum class Stage { kExact, kTrees, kDescent, kGraph, kDone };
-  static constexpr std::size_t kDescentBlock = 16384;  // rows per step of an NN-descent round
+  static constexpr std::size_t kDescentBlock = 4096;  // rows per step of an NN-descent round
   NeighborIndexOptions options;
   std::unique_ptr<Data> data;
   Stage stage = Stage::kTrees;
@@ -485,6 +485,7 @@ struct NeighborIndex::Builder::State {
       graph = KnnGraph{n, k, std::move(heaps->ids), std::move(heaps->distances)};
       heaps.reset();
     }
+    if (!options.keep_distances) std::vector<float>().swap(graph.distances);
     build_reverse_edges();
     const std::size_t samples = std::min(n, std::max<std::size_t>(256, static_cast<std::size_t>(4 * std::sqrt(static_cast<double>(n)))));
     std::vector<std::int32_t> order(n);

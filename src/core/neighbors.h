@@ -31,6 +31,9 @@ struct NeighborIndexOptions {
   // The rows are already unit length (or zero) and outlive the index: it reads them in place
   // instead of keeping a normalised copy (big models: no second copy of the floats).
   bool borrow_unit_rows = false;
+  // Keep the graph's distances (UMAP and t-SNE read them); an index built only to answer queries
+  // drops them (4 bytes per row and neighbour) and knn_graph().distances is then empty.
+  bool keep_distances = true;
 };
 
 // Called between units of work with the fraction done (0..1) and a stage name ("trees",

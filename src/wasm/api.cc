@@ -221,6 +221,7 @@ IndexBuildHandle* IndexBuildHandle::create(ModelHandle* model, val options) {
 IndexBuildHandle::IndexBuildHandle(ModelHandle* model, const NeighborIndexOptions& options) : model_(model) {
   NeighborIndexOptions o = options;
   o.borrow_unit_rows = true;  // the model's unit rows, read in place: no second copy of the matrix
+  o.keep_distances = false;   // the index only answers queries
   const Embeddings& e = model->embeddings();
   builder_ = std::make_unique<NeighborIndex::Builder>(e.unit_vectors().data(), e.size(), e.dim(), o);
 #ifdef __EMSCRIPTEN_PTHREADS__

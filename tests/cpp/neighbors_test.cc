@@ -161,6 +161,20 @@ TEST(NeighborIndex, FindsSmallClustersAndOffDataQueries) {
   EXPECT_GE(analogy_recall, 0.95);
 }
 
+TEST(NeighborIndex, AQueryOnlyIndexDropsItsDistancesAndStillAnswers) {
+  const std::vector<float> rows = clustered(6000, 8, 10, 2);
+  NeighborIndexOptions options;
+  options.keep_distances = false;
+  const NeighborIndex lean = NeighborIndex::build(rows.data(), 6000, 8, options);
+  const NeighborIndex full = NeighborIndex::build(rows.data(), 6000, 8, NeighborIndexOptions{});
+  EXPECT_TRUE(lean.knn_graph().distances.empty());
+  EXPECT_EQ(full.knn_graph().distances.size(), 6000u * 15u);
+  EXPECT_EQ(lean.knn_graph().ids, full.knn_graph().ids);
+  const std::vector<SearchHit> a = lean.search_row(17, 10), b = full.search_row(17, 10);
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].id, b[i].id);
+}
+
 TEST(NeighborIndex, RejectsSeedsOutsideTheIndex) {
   const std::vector<float> rows = clustered(6000, 8, 10, 2);
   const NeighborIndex index = NeighborIndex::build(rows.data(), 6000, 8, NeighborIndexOptions{});
