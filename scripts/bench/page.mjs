@@ -3,7 +3,8 @@
 // settings (CBOW, dim 100, 5 epochs) with one thread and with two, on each corpus asked for (the
 // default and the mix of the library: the page's default is the mix only if that takes ≤ 10 s), and
 // frames per second while panning the map with every word of the model (points written into a 2-D
-// canvas; no GPU here, so FPS is a floor).
+// canvas; no GPU here, so FPS is a floor); on the first corpus also the time from page load through
+// training to the model's first UMAP map.
 // The transformer half: time from opening it to the first trained next-word model with the default
 // settings (the tokenizer it trains first included), and training tokens/s with 1 and 2 threads.
 //   node scripts/bench/page.mjs [--repeat N] [--corpora wordnet-glosses,mix] [--parts word2vec,transformer]
@@ -59,11 +60,23 @@ async function transformer() {
   }
 }
 
+// After training: the Map tab, UMAP, until the layout has converged; seconds since `started`.
+async function firstUmap(page, started) {
+  await page.click('button[data-tab=map]');
+  await page.selectOption('#map-method', 'umap');
+  await page.waitForFunction(() => {
+    const l = document.querySelector('#map').layout;
+    return l?.mode === 'umap' && !/converging/.test(l.note) && document.querySelector('#map-cancel').disabled;
+  }, null, { timeout: 300000, polling: 50 });
+  return (Date.now() - started) / 1000;
+}
+
 async function word2vec() {
   let lastPage = null;
   for (const corpus of corpora) for (const threads of [1, 2]) {
     const times = [];
     const trainTimes = [];
+    const umapTimes = [];
     for (let r = 0; r < repeat; r++) {
       const started = Date.now();
       const { page } = await openPage(browser, `${server.url}#corpus=${corpus}`);
@@ -75,10 +88,12 @@ async function word2vec() {
         { timeout: 300000, polling: 50 });
       times.push((Date.now() - started) / 1000);
       trainTimes.push(Number((await page.textContent('#train-progress .label')).match(/([\d.]+) s/)[1]));
+      if (corpus === corpora[0]) umapTimes.push(await firstUmap(page, started));
       if (lastPage) await lastPage.close();
       lastPage = page;
     }
     rows.push(`| ${corpus}: load → trained model, ${threads} thread${threads > 1 ? 's' : ''} | ${median(times).toFixed(1)} s (training alone ${median(trainTimes).toFixed(1)} s) |`);
+    if (umapTimes.length) rows.push(`| ${corpus}: load → trained model → its first UMAP map (the map's default 2,000 words), ${threads} thread${threads > 1 ? 's' : ''} | ${median(umapTimes).toFixed(1)} s |`);
   }
 
   // Panning the map with every word of the model.
