@@ -7,6 +7,7 @@
 //   model     { model: Model, label, source: 'trained' | 'loaded' } — the model being explored
 //   training  { status: 'idle' | 'running' | 'done' | 'cancelled' | 'failed' }
 //   tab       name of the selected tab panel
+//   analogy   [a, b, c, answer] the Explore panel's current analogy (semantic-axes maps draw it), or null
 // Events (store.emit / store.on):
 //   explore-word  (word)          someone asked to explore a word (the explore panel shows it)
 //   show-analogy  ([a, b, c, d])  someone asked to draw an analogy on the map

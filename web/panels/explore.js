@@ -92,7 +92,9 @@ export default {
         renderResults($('#analogy-results'), results, exploreWord);
         answer = results[0]?.word ?? null;
       });
-      return answer ? [...words, answer] : null;
+      const analogy = answer ? [...words, answer] : null;
+      store.set('analogy', analogy);
+      return analogy;
     }
 
     // ---- autocomplete: a suggestion is taken only when chosen (arrows + Enter, or a click) ------

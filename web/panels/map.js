@@ -33,12 +33,12 @@ const markup = () => html`
   </div>
   <fieldset class="row map-axes" id="map-axes" hidden>
     <legend class="sr-only">Semantic axes</legend>
-    <span class="axis-name">x</span>
+    <span class="axis"><span class="axis-name">x</span>
     <input id="axis-x-from" value="man" aria-label="x axis goes from this word" spellcheck="false"><span aria-hidden="true">→</span>
-    <input id="axis-x-to" value="woman" aria-label="x axis goes to this word" spellcheck="false">
-    <span class="axis-name">y</span>
+    <input id="axis-x-to" value="woman" aria-label="x axis goes to this word" spellcheck="false"></span>
+    <span class="axis"><span class="axis-name">y</span>
     <input id="axis-y-from" value="ordinary" aria-label="y axis goes from this word" spellcheck="false"><span aria-hidden="true">→</span>
-    <input id="axis-y-to" value="royal" aria-label="y axis goes to this word" spellcheck="false">
+    <input id="axis-y-to" value="royal" aria-label="y axis goes to this word" spellcheck="false"></span>
   </fieldset>
   <div class="progress slim" id="map-progress" role="progressbar" aria-label="map progress" aria-valuemin="0" aria-valuemax="100" hidden>
     <div class="bar"></div><span class="label"></span>
@@ -166,7 +166,7 @@ export default {
       $('#map-show-all').hidden = true;
       const count = wordCount(m);
       const chosen = method();
-      const include = [...(map.analogy ?? []), ...(map.pendingSelect ? [map.pendingSelect] : []), ...(chosen === 'axes' ? axisWords() : [])]
+      const include = [...(drawnAnalogy(chosen) ?? []), ...(map.pendingSelect ? [map.pendingSelect] : []), ...(chosen === 'axes' ? axisWords() : [])]
         .filter((w, i, all) => w && m.has(w) && all.indexOf(w) === i);
       try {
         if (chosen === 'pca') {
@@ -224,6 +224,9 @@ export default {
       }
     }
 
+    // The analogy drawn as a parallelogram: the one someone asked to show, or on semantic axes the
+    // Explore panel's current analogy (the seed man : king :: woman : queen), which those axes are for.
+    const drawnAnalogy = (mode) => map.analogy ?? (mode === 'axes' ? store.get('analogy') ?? null : null);
     const axisWords = () => ['#axis-x-from', '#axis-x-to', '#axis-y-from', '#axis-y-to'].map((id) => $(id).value.trim().toLowerCase());
 
     // What model.project() is asked for: `which` is { limit } (the most frequent words) or { words }.
@@ -242,7 +245,7 @@ export default {
       if (chosen === 'axes') {
         const { x, y } = options.axes;
         return `Semantic axes of ${what}: left to right is ${x[1]} → ${x[0]}, bottom to top is ${y[1]} → ${y[0]} ` +
-          '(each word at the cosine of its vector with the two differences).';
+          '(each word at the cosine of its vector with the two differences); the parallelogram is the Explore panel\'s analogy.';
       }
       return `${METHOD_NAMES[chosen]} of ${what}: words close together here are close in all dimensions; ` +
         'distances between far-apart groups mean little. Scroll to zoom, drag to pan, click a point to see its neighbours.';
@@ -442,7 +445,8 @@ export default {
         const p = at(w);
         if (p) dot(p, '#dc6803', 3.5);
       }
-      const analogy = map.analogy?.every((w) => map.index.has(w)) ? map.analogy : null;
+      const asked = drawnAnalogy(map.layout.mode);
+      const analogy = asked?.every((w) => map.index.has(w)) ? asked : null;
       if (analogy) {
         const [pa, pb, pc, pd] = analogy.map(at);
         ctx.strokeStyle = ANALOGY_COLOUR;
@@ -594,6 +598,9 @@ export default {
       else if (tab === 'map') view.redraw();
     });
     store.on('explore-word', (word) => { map.pendingSelect = word; });
+    store.on('analogy', () => {
+      if (map.layout?.mode === 'axes' && !map.analogy) map.stale = true; // its words must be on the axes
+    });
     store.on('show-analogy', (words) => {
       map.analogy = words;
       map.zoomToAnalogy = true;
