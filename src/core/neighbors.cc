@@ -357,9 +357,8 @@ struct NeighborIndex::Builder::State {
     }
   }
 
-  // One NN-descent round: neighbours of neighbours (new against new and old) are compared, and
-  // closer ones replace the worst kept. Returns the number of heap changes.
-  // One block of rows of an NN-descent round: their candidate lists (sampled new and old
+  // One block of rows of an NN-descent round (neighbours of neighbours, new against new and old,
+  // are compared and closer ones replace the worst kept): their candidate lists (sampled new and old
   // neighbours and reverse neighbours), every pair of candidates that would improve either's list,
   // applied to the heaps. Working block by block keeps the round's memory small (a few MB per
   // block whatever n: 400,000 rows no longer need half a gigabyte of pending updates). Returns
