@@ -161,6 +161,33 @@ TEST(NeighborIndex, FindsSmallClustersAndOffDataQueries) {
   EXPECT_GE(analogy_recall, 0.95);
 }
 
+// t-SNE asks for 3 x perplexity = 90 neighbours, and NN-descent samples only 16 candidates per row
+// and round: the graph must still hold (almost) the exact nearest.
+TEST(NeighborIndex, ManyNeighboursPerRowAreFound) {
+  constexpr std::size_t kN = 12000, kD = 32, kK = 90, kSample = 100;
+  const std::vector<float> rows = latent_clusters(kN, kD, 300, 9);
+  NeighborIndexOptions options;
+  options.k = static_cast<int>(kK);
+  options.threads = 2;
+  const NeighborIndex index = NeighborIndex::build(rows.data(), kN, kD, options);
+  const KnnGraph& graph = index.knn_graph();
+  ASSERT_EQ(graph.k, kK);
+  double recall = 0;
+  Rng rng(4);
+  for (std::size_t s = 0; s < kSample; ++s) {
+    const std::size_t row = rng.below(kN);
+    const std::int32_t* ids = graph.ids_of(row);
+    const std::set<std::int32_t> distinct(ids, ids + kK);
+    ASSERT_EQ(distinct.size(), kK) << "row " << row << " lists a neighbour twice";
+    ASSERT_EQ(distinct.count(static_cast<std::int32_t>(row)), 0u);
+    for (std::size_t j = 1; j < kK; ++j) ASSERT_LE(graph.distances_of(row)[j - 1], graph.distances_of(row)[j]);
+    recall += overlap(exact_top(rows, kD, rows.data() + row * kD, kK, static_cast<std::int64_t>(row)), ids, kK);
+  }
+  recall /= kSample;
+  std::printf("recall@90: %.4f\n", recall);
+  EXPECT_GE(recall, 0.95);
+}
+
 TEST(NeighborIndex, AQueryOnlyIndexDropsItsDistancesAndStillAnswers) {
   const std::vector<float> rows = clustered(6000, 8, 10, 2);
   NeighborIndexOptions options;
