@@ -1,6 +1,6 @@
 // One timed map for scripts/bench/projection.mjs, in its own process (so /usr/bin/time sees only
 // it): node projection-run.mjs TOOL METHOD IN.vec|IN.f32 N DIM OUT.f32 THREADS SEED
-//   TOOL embedlab-wasm (METHOD tsne|umap; IN a vectors file of the N words) | umap-js | tsne-js
+//   TOOL embedlab-wasm (METHOD tsne|tsne-bh|tsne-fft|umap; IN a vectors file of the N words) | umap-js | tsne-js
 //   (IN: N×DIM float32 unit vectors). Writes the N×2 layout as float32 and prints {"ms": ...}.
 import fs from 'node:fs';
 
@@ -34,7 +34,8 @@ if (tool === 'embedlab-wasm') {
   const el = await init();
   const model = el.load(fs.readFileSync(input));
   const start = performance.now();
-  const r = await model.project({ method, limit: n, threads, seed, sliceMs: 200 });
+  const repulsion = { tsne: 'auto', 'tsne-bh': 'barnes-hut', 'tsne-fft': 'interpolated' }[method];
+  const r = await model.project({ method: repulsion ? 'tsne' : method, ...(repulsion && { repulsion }), limit: n, threads, seed, sliceMs: 200 });
   ms = performance.now() - start;
   coords = r.coords;
   model.dispose();
