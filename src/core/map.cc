@@ -91,7 +91,11 @@ struct MapRun::State {
       TsneOptions t;
       t.perplexity = options.perplexity;
       t.repulsion = options.repulsion;
-      if (options.iterations > 0) t.iterations = options.iterations;
+      if (options.iterations > 0) {
+        t.iterations = options.iterations;
+      } else if (n > TsneLayout::kExactMaxRows && tsne_repulsion(t.repulsion, n) == TsneRepulsion::kInterpolated) {
+        t.iterations = TsneLayout::kInterpolatedIterations;
+      }
       t.exaggeration_iterations = std::min(t.exaggeration_iterations, t.iterations / 4 + 1);
       t.threads = options.threads;
       t.seed = options.seed;

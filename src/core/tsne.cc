@@ -321,11 +321,15 @@ void tsne_gradient_barnes_hut(const SparseAffinities& p, const std::vector<float
 // zero-padded to a power-of-two FFT length L >= 2 · nodes; for a given L the most boxes that fit
 // (L / 6) cost nothing more and only make boxes narrower, so boxes = L / 6 and L is the smallest
 // power of two from 512 (85 boxes ≥ 50) whose boxes are at most one unit wide: L = 512 up to an
-// extent of 85, 1,024 up to 170, 2,048 up to 341. Layouts of 50,000 points end around 100-200 wide.
+// extent of 85, 1,024 up to 170, 2,048 up to 341. Layouts of 50,000 words end around 160 wide. The
+// length stops at 2,048 (five grids of 2,048 × 2,064 floats, 85 MB): a few points can fly far out
+// for some iterations (early exaggeration kicks them), and following them would need gigabytes the
+// wasm heap does not have; wider layouts get wider boxes (a less exact repulsion) instead.
+constexpr std::size_t kMaxInterpolationLength = 2048;
 
 std::size_t tsne_interpolation_length(double extent) {
   std::size_t length = 512;
-  while (static_cast<double>(length / 6) < extent && length < (std::size_t{1} << 14)) length *= 2;
+  while (static_cast<double>(length / 6) < extent && length < kMaxInterpolationLength) length *= 2;
   return length;
 }
 

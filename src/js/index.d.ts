@@ -280,7 +280,10 @@ export interface MapOptions {
   neighbors?: number;
   /** UMAP: how tightly neighbours may pack, 0 to 1 (0.1). */
   minDist?: number;
-  /** t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE, 500 for UMAP (200 above 10,000 words). */
+  /**
+   * t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE (750 with the interpolated repulsion), 500 for
+   * UMAP (200 above 10,000 words).
+   */
   iterations?: number;
   /**
    * Semantic axes: x = a - b, y = c - d. A word's coordinate on an axis is the cosine of its vector

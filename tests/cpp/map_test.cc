@@ -108,6 +108,15 @@ TEST(Map, TsneRepulsionChoiceReachesTheLayout) {
     layouts.push_back(run.coordinates());
   }
   EXPECT_NE(layouts[0], layouts[1]);
+  // By default the interpolated path takes 750 steps (Barnes-Hut 1,000).
+  for (const TsneRepulsion repulsion : {TsneRepulsion::kBarnesHut, TsneRepulsion::kInterpolated}) {
+    MapOptions o;
+    o.method = MapMethod::kTsne;
+    o.repulsion = repulsion;
+    MapRun run(e, o);
+    while (std::string(run.stage()) == "neighbours") run.run_for(1);
+    EXPECT_EQ(run.iterations(), repulsion == TsneRepulsion::kInterpolated ? TsneLayout::kInterpolatedIterations : 1000);
+  }
 }
 
 TEST(Map, CancelStopsARunAndWordsAreChecked) {

@@ -208,6 +208,7 @@ TEST(Tsne, InterpolationApproximatesTheExactGradient) {
   EXPECT_EQ(tsne_interpolation_length(1.0), 512u);
   EXPECT_EQ(tsne_interpolation_length(150.0), 1024u);
   EXPECT_EQ(tsne_interpolation_length(300.0), 2048u);
+  EXPECT_EQ(tsne_interpolation_length(5000.0), 2048u);  // capped: memory, not boxes, decides
 }
 
 // Well-separated Gaussian clusters stay separated, on every path (exact up to 2,000 points, then
