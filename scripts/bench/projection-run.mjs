@@ -29,13 +29,17 @@ function random() {
 
 let coords;
 let ms;
+let neighboursMs;
 if (tool === 'embedlab-wasm') {
   const { init } = await import('../../src/js/node.js');
   const el = await init();
   const model = el.load(fs.readFileSync(input));
   const start = performance.now();
   const repulsion = { tsne: 'auto', 'tsne-bh': 'barnes-hut', 'tsne-fft': 'interpolated' }[method];
-  const r = await model.project({ method: repulsion ? 'tsne' : method, ...(repulsion && { repulsion }), limit: n, threads, seed, sliceMs: 200 });
+  // The neighbour search's share: when the first layout arrives.
+  const onProgress = (p) => { if (p.stage !== 'neighbours' && neighboursMs === undefined) neighboursMs = performance.now() - start; };
+  const r = await model.project({ method: repulsion ? 'tsne' : method, ...(repulsion && { repulsion }), limit: n, threads, seed, sliceMs: 200,
+    every: 100000, onProgress });
   ms = performance.now() - start;
   coords = r.coords;
   model.dispose();
@@ -60,5 +64,5 @@ if (tool === 'embedlab-wasm') {
   throw new Error(`unknown tool ${tool}`);
 }
 fs.writeFileSync(output, new Uint8Array(coords.buffer, coords.byteOffset, coords.byteLength));
-process.stdout.write(`${JSON.stringify({ ms })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, neighboursMs })}\n`);
 process.exit(0);

@@ -89,7 +89,8 @@ function timed(command, commandArgs) {
   const wall = performance.now() - start;
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr.toString())[1]) / 1024;
   const json = r.stdout.toString().trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  return { ms: json ? JSON.parse(json).ms : wall, maxRssMb: rss };
+  const reported = json ? JSON.parse(json) : {};
+  return { ms: reported.ms ?? wall, neighboursMs: reported.neighboursMs, maxRssMb: rss };
 }
 
 function tsvToF32(tsv, f32) {
@@ -145,9 +146,11 @@ for (const n of sizes) {
       maxRssMb: median(runs.map((r) => r.maxRssMb)),
       trustworthiness: median(runs.map((r) => r.trustworthiness)),
       preservation: median(runs.map((r) => r.preservation)),
+      neighboursSeconds: runs[0].neighboursMs === undefined ? undefined : median(runs.map((r) => r.neighboursMs)) / 1000,
     };
     rows.push(row);
-    console.error(`${n} ${tool} ${method}: ${row.seconds.toFixed(2)} s, ${row.maxRssMb.toFixed(0)} MB, T(10) ${row.trustworthiness.toFixed(4)}, 10-NN ${row.preservation.toFixed(4)}`);
+    const split = row.neighboursSeconds === undefined ? '' : ` (neighbour search ${row.neighboursSeconds.toFixed(1)} s)`;
+    console.error(`${n} ${tool} ${method}: ${row.seconds.toFixed(2)} s${split}, ${row.maxRssMb.toFixed(0)} MB, T(10) ${row.trustworthiness.toFixed(4)}, 10-NN ${row.preservation.toFixed(4)}`);
   }
 }
 

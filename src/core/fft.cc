@@ -57,54 +57,31 @@ inline void dit4(Cx& x0, Cx& x1, Cx& x2, Cx& x3, float c1, float s1, float c2, f
   x0 = y0 + u2, x2 = y0 - u2, x1 = y1 + u3, x3 = y1 - u3;
 }
 
-// The four runs of a radix-2² butterfly, as restrict parameters so the loops vectorise: `count`
-// butterflies, twiddles per butterfly (rows: arrays indexed like the runs) or shared (columns).
-void dif4_runs(float* __restrict r0, float* __restrict r1, float* __restrict r2, float* __restrict r3, float* __restrict i0,
-               float* __restrict i1, float* __restrict i2, float* __restrict i3, std::size_t count, float c1, float s1, float c3,
-               float s3, float c2, float s2) {
+// Applies op(k, x0, x1, x2, x3) to the k-th elements of four runs, k < count: the runs are restrict
+// parameters so the loop vectorises (op: a radix-2² butterfly with its twiddles for k).
+template <class Op>
+void sweep4(float* __restrict r0, float* __restrict r1, float* __restrict r2, float* __restrict r3, float* __restrict i0,
+            float* __restrict i1, float* __restrict i2, float* __restrict i3, std::size_t count, Op op) {
   for (std::size_t k = 0; k < count; ++k) {
     Cx x0{r0[k], i0[k]}, x1{r1[k], i1[k]}, x2{r2[k], i2[k]}, x3{r3[k], i3[k]};
-    dif4(x0, x1, x2, x3, c1, s1, c3, s3, c2, s2);
+    op(k, x0, x1, x2, x3);
     r0[k] = x0.r, i0[k] = x0.i, r1[k] = x1.r, i1[k] = x1.i, r2[k] = x2.r, i2[k] = x2.i, r3[k] = x3.r, i3[k] = x3.i;
   }
 }
 
-void dit4_runs(float* __restrict r0, float* __restrict r1, float* __restrict r2, float* __restrict r3, float* __restrict i0,
-               float* __restrict i1, float* __restrict i2, float* __restrict i3, std::size_t count, float c1, float s1, float c2,
-               float s2, float c3, float s3) {
-  for (std::size_t k = 0; k < count; ++k) {
-    Cx x0{r0[k], i0[k]}, x1{r1[k], i1[k]}, x2{r2[k], i2[k]}, x3{r3[k], i3[k]};
-    dit4(x0, x1, x2, x3, c1, s1, c2, s2, c3, s3);
-    r0[k] = x0.r, i0[k] = x0.i, r1[k] = x1.r, i1[k] = x1.i, r2[k] = x2.r, i2[k] = x2.i, r3[k] = x3.r, i3[k] = x3.i;
-  }
-}
-
-void dif4_row(float* __restrict r0, float* __restrict r1, float* __restrict r2, float* __restrict r3, float* __restrict i0,
-              float* __restrict i1, float* __restrict i2, float* __restrict i3, std::size_t q, const float* c, const float* s) {
-  // c, s: the twiddle tables; stage 2q's start at 2q − 1, stage q's at q − 1.
-  for (std::size_t j = 0; j < q; ++j) {
-    Cx x0{r0[j], i0[j]}, x1{r1[j], i1[j]}, x2{r2[j], i2[j]}, x3{r3[j], i3[j]};
-    dif4(x0, x1, x2, x3, c[2 * q - 1 + j], s[2 * q - 1 + j], c[3 * q - 1 + j], s[3 * q - 1 + j], c[q - 1 + j], s[q - 1 + j]);
-    r0[j] = x0.r, i0[j] = x0.i, r1[j] = x1.r, i1[j] = x1.i, r2[j] = x2.r, i2[j] = x2.i, r3[j] = x3.r, i3[j] = x3.i;
-  }
-}
-
-void dit4_row(float* __restrict r0, float* __restrict r1, float* __restrict r2, float* __restrict r3, float* __restrict i0,
-              float* __restrict i1, float* __restrict i2, float* __restrict i3, std::size_t q, const float* c, const float* s) {
-  for (std::size_t j = 0; j < q; ++j) {
-    Cx x0{r0[j], i0[j]}, x1{r1[j], i1[j]}, x2{r2[j], i2[j]}, x3{r3[j], i3[j]};
-    dit4(x0, x1, x2, x3, c[q - 1 + j], s[q - 1 + j], c[2 * q - 1 + j], s[2 * q - 1 + j], c[3 * q - 1 + j], s[3 * q - 1 + j]);
-    r0[j] = x0.r, i0[j] = x0.i, r1[j] = x1.r, i1[j] = x1.i, r2[j] = x2.r, i2[j] = x2.i, r3[j] = x3.r, i3[j] = x3.i;
-  }
+// sweep4 over the runs a, a + d, a + 2d, a + 3d of a split complex array.
+template <class Op>
+void sweep4_at(float* re, float* im, std::size_t a, std::size_t d, std::size_t count, Op op) {
+  sweep4(re + a, re + a + d, re + a + 2 * d, re + a + 3 * d, im + a, im + a + d, im + a + 2 * d, im + a + 3 * d, count, op);
 }
 
 void forward_two_stages(const Lanes& x, std::size_t length, std::size_t h, const float* c, const float* s) {
   const std::size_t q = h / 2;
   for (std::size_t start = 0; start < length; start += 2 * h) {
     for (std::size_t j = 0; j < q; ++j) {
-      const std::size_t a = (start + j) * x.step, d = q * x.step;
-      dif4_runs(x.re + a, x.re + a + d, x.re + a + 2 * d, x.re + a + 3 * d, x.im + a, x.im + a + d, x.im + a + 2 * d, x.im + a + 3 * d,
-                x.width, c[h - 1 + j], s[h - 1 + j], c[h - 1 + j + q], s[h - 1 + j + q], c[q - 1 + j], s[q - 1 + j]);
+      const float c1 = c[h - 1 + j], s1 = s[h - 1 + j], c3 = c[h - 1 + j + q], s3 = s[h - 1 + j + q], c2 = c[q - 1 + j], s2 = s[q - 1 + j];
+      sweep4_at(x.re, x.im, (start + j) * x.step, q * x.step, x.width,
+                [=](std::size_t, Cx& x0, Cx& x1, Cx& x2, Cx& x3) { dif4(x0, x1, x2, x3, c1, s1, c3, s3, c2, s2); });
     }
   }
 }
@@ -112,9 +89,9 @@ void forward_two_stages(const Lanes& x, std::size_t length, std::size_t h, const
 void inverse_two_stages(const Lanes& x, std::size_t length, std::size_t q, const float* c, const float* s) {
   for (std::size_t start = 0; start < length; start += 4 * q) {
     for (std::size_t j = 0; j < q; ++j) {
-      const std::size_t a = (start + j) * x.step, d = q * x.step;
-      dit4_runs(x.re + a, x.re + a + d, x.re + a + 2 * d, x.re + a + 3 * d, x.im + a, x.im + a + d, x.im + a + 2 * d, x.im + a + 3 * d,
-                x.width, c[q - 1 + j], s[q - 1 + j], c[2 * q - 1 + j], s[2 * q - 1 + j], c[3 * q - 1 + j], s[3 * q - 1 + j]);
+      const float c1 = c[q - 1 + j], s1 = s[q - 1 + j], c2 = c[2 * q - 1 + j], s2 = s[2 * q - 1 + j], c3 = c[3 * q - 1 + j], s3 = s[3 * q - 1 + j];
+      sweep4_at(x.re, x.im, (start + j) * x.step, q * x.step, x.width,
+                [=](std::size_t, Cx& x0, Cx& x1, Cx& x2, Cx& x3) { dit4(x0, x1, x2, x3, c1, s1, c2, s2, c3, s3); });
     }
   }
 }
@@ -180,36 +157,32 @@ void inverse_pass(const Lanes& x, std::size_t length, const float* cos_table, co
   }
 }
 
+// Clang 14 (Emscripten 3.1.6) with -msimd128 vectorises the loop over blocks of a row stage once
+// the stage width is a known 4 and the inner loop is unrolled, and gets it wrong: a 512-point FFT
+// came out wrong in wasm only (found by bisecting the loops). The inner loops still vectorise.
+#if defined(__clang__)
+#define EMBEDLAB_NO_OUTER_VECTORIZE _Pragma("clang loop vectorize(disable)")
+#else
+#define EMBEDLAB_NO_OUTER_VECTORIZE
+#endif
+
 // The same passes along one contiguous array, the loop over j innermost (contiguous, vectorised):
 // radix-2² sweeps while blocks are wide, then the narrow stages (twiddles 1, ±i) written out.
-void forward_row_stage(float* re, float* im, std::size_t length, std::size_t h, const float* c, const float* s) {
+// One radix-2 stage of half-width h along a row: decimation in frequency (a, b ← a + b, (a − b)·w̄)
+// or in time (a, b ← a + b·w, a − b·w), w = e^{2πi j / 2h}.
+template <bool kForward>
+void row_stage(float* re, float* im, std::size_t length, std::size_t h, const float* c, const float* s) {
+  EMBEDLAB_NO_OUTER_VECTORIZE
   for (std::size_t start = 0; start < length; start += 2 * h) {
-    float* __restrict ar = re + start;
-    float* __restrict ai = im + start;
-    float* __restrict br = ar + h;
-    float* __restrict bi = ai + h;
+    float* ar = re + start;
+    float* ai = im + start;
+    float* br = ar + h;
+    float* bi = ai + h;
     for (std::size_t j = 0; j < h; ++j) {
-      const float dr = ar[j] - br[j], di = ai[j] - bi[j];
-      ar[j] += br[j];
-      ai[j] += bi[j];
-      br[j] = dr * c[h - 1 + j] + di * s[h - 1 + j];
-      bi[j] = di * c[h - 1 + j] - dr * s[h - 1 + j];
-    }
-  }
-}
-
-void inverse_row_stage(float* re, float* im, std::size_t length, std::size_t h, const float* c, const float* s) {
-  for (std::size_t start = 0; start < length; start += 2 * h) {
-    float* __restrict ar = re + start;
-    float* __restrict ai = im + start;
-    float* __restrict br = ar + h;
-    float* __restrict bi = ai + h;
-    for (std::size_t j = 0; j < h; ++j) {
-      const float tr = br[j] * c[h - 1 + j] - bi[j] * s[h - 1 + j], ti = bi[j] * c[h - 1 + j] + br[j] * s[h - 1 + j];
-      br[j] = ar[j] - tr;
-      bi[j] = ai[j] - ti;
-      ar[j] += tr;
-      ai[j] += ti;
+      const Cx a{ar[j], ai[j]}, b{br[j], bi[j]};
+      const Cx t = kForward ? b : times(b, c[h - 1 + j], s[h - 1 + j]);
+      const Cx high = kForward ? times_conj(a - t, c[h - 1 + j], s[h - 1 + j]) : a - t;
+      ar[j] = a.r + t.r, ai[j] = a.i + t.i, br[j] = high.r, bi[j] = high.i;
     }
   }
 }
@@ -218,10 +191,10 @@ void forward_row(float* re, float* im, std::size_t length, const float* c, const
   if (length < 2) return;
   std::size_t h = length / 2;
   if (upper_half_zero) {  // b = 0: a stays, b becomes a·w
-    float* __restrict ar = re;
-    float* __restrict ai = im;
-    float* __restrict br = re + h;
-    float* __restrict bi = im + h;
+    float* ar = re;
+    float* ai = im;
+    float* br = re + h;
+    float* bi = im + h;
     for (std::size_t j = 0; j < h; ++j) {
       br[j] = ar[j] * c[h - 1 + j] + ai[j] * s[h - 1 + j];
       bi[j] = ai[j] * c[h - 1 + j] - ar[j] * s[h - 1 + j];
@@ -231,12 +204,13 @@ void forward_row(float* re, float* im, std::size_t length, const float* c, const
   for (; h >= 8; h /= 4) {
     const std::size_t q = h / 2;
     for (std::size_t start = 0; start < length; start += 2 * h) {
-      float* r = re + start;
-      float* i = im + start;
-      dif4_row(r, r + q, r + 2 * q, r + 3 * q, i, i + q, i + 2 * q, i + 3 * q, q, c, s);
+      // Stage h's twiddles start at h − 1 in the tables, stage q's at q − 1.
+      sweep4_at(re, im, start, q, q, [=](std::size_t j, Cx& x0, Cx& x1, Cx& x2, Cx& x3) {
+        dif4(x0, x1, x2, x3, c[h - 1 + j], s[h - 1 + j], c[h - 1 + j + q], s[h - 1 + j + q], c[q - 1 + j], s[q - 1 + j]);
+      });
     }
   }
-  if (h == 4) forward_row_stage(re, im, length, 4, c, s), h = 2;
+  if (h == 4) row_stage<true>(re, im, length, 4, c, s), h = 2;
   if (h == 2) {
     for (std::size_t start = 0; start < length; start += 4) {
       float* r = re + start;
@@ -248,7 +222,7 @@ void forward_row(float* re, float* im, std::size_t length, const float* c, const
       r[2] = a2r + a3r, i[2] = a2i + a3i, r[3] = a2r - a3r, i[3] = a2i - a3i;
     }
   } else if (h == 1) {
-    forward_row_stage(re, im, length, 1, c, s);
+    row_stage<true>(re, im, length, 1, c, s);
   }
 }
 
@@ -271,17 +245,17 @@ void inverse_row(float* re, float* im, std::size_t length, const float* c, const
   }
   for (; 2 * h < end; h *= 4) {
     for (std::size_t start = 0; start < length; start += 4 * h) {
-      float* r = re + start;
-      float* i = im + start;
-      dit4_row(r, r + h, r + 2 * h, r + 3 * h, i, i + h, i + 2 * h, i + 3 * h, h, c, s);
+      sweep4_at(re, im, start, h, h, [=](std::size_t j, Cx& x0, Cx& x1, Cx& x2, Cx& x3) {
+        dit4(x0, x1, x2, x3, c[h - 1 + j], s[h - 1 + j], c[2 * h - 1 + j], s[2 * h - 1 + j], c[3 * h - 1 + j], s[3 * h - 1 + j]);
+      });
     }
   }
-  if (h < end) inverse_row_stage(re, im, length, h, c, s), h *= 2;
+  if (h < end) row_stage<false>(re, im, length, h, c, s), h *= 2;
   if (lower_half_only) {  // only a + b·w is wanted
-    float* __restrict ar = re;
-    float* __restrict ai = im;
-    const float* __restrict br = re + h;
-    const float* __restrict bi = im + h;
+    float* ar = re;
+    float* ai = im;
+    const float* br = re + h;
+    const float* bi = im + h;
     for (std::size_t j = 0; j < h; ++j) {
       ar[j] += br[j] * c[h - 1 + j] - bi[j] * s[h - 1 + j];
       ai[j] += bi[j] * c[h - 1 + j] + br[j] * s[h - 1 + j];

@@ -83,7 +83,7 @@ TEST(Tsne, BarnesHutApproximatesTheExactGradient) {
 
 // The radix-2 FFT against the O(L²) definition X_k = Σ_j x_j e^{-2πi jk/L}, and the inverse back.
 TEST(Fft, MatchesTheNaiveDftAndInvertsIt) {
-  for (std::size_t length : {1u, 2u, 4u, 8u, 64u, 512u}) {
+  for (std::size_t length : {1u, 2u, 4u, 8u, 16u, 32u, 64u, 128u, 256u, 512u, 1024u, 2048u}) {
     Rng rng(length);
     std::vector<float> re(length), im(length);
     for (std::size_t j = 0; j < length; ++j) re[j] = gaussian(rng), im[j] = gaussian(rng);
