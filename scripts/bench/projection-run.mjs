@@ -1,6 +1,6 @@
 // One timed map for scripts/bench/projection.mjs, in its own process (so /usr/bin/time sees only
 // it): node projection-run.mjs TOOL METHOD IN.vec|IN.f32 N DIM OUT.f32 THREADS SEED
-//   TOOL embedlab-wasm (METHOD tsne|umap; IN a vectors file of the N words) | umap-js | tsne-js
+//   TOOL embedlab-wasm (METHOD tsne|tsne-bh|tsne-fft|umap; IN a vectors file of the N words) | umap-js | tsne-js
 //   (IN: N×DIM float32 unit vectors). Writes the N×2 layout as float32 and prints {"ms": ...}.
 import fs from 'node:fs';
 
@@ -29,12 +29,17 @@ function random() {
 
 let coords;
 let ms;
+let neighboursMs;
 if (tool === 'embedlab-wasm') {
   const { init } = await import('../../src/js/node.js');
   const el = await init();
   const model = el.load(fs.readFileSync(input));
   const start = performance.now();
-  const r = await model.project({ method, limit: n, threads, seed, sliceMs: 200 });
+  const repulsion = { tsne: 'auto', 'tsne-bh': 'barnes-hut', 'tsne-fft': 'interpolated' }[method];
+  // The neighbour search's share: when the first layout arrives.
+  const onProgress = (p) => { if (p.stage !== 'neighbours' && neighboursMs === undefined) neighboursMs = performance.now() - start; };
+  const r = await model.project({ method: repulsion ? 'tsne' : method, ...(repulsion && { repulsion }), limit: n, threads, seed, sliceMs: 200,
+    every: 100000, onProgress });
   ms = performance.now() - start;
   coords = r.coords;
   model.dispose();
@@ -59,5 +64,5 @@ if (tool === 'embedlab-wasm') {
   throw new Error(`unknown tool ${tool}`);
 }
 fs.writeFileSync(output, new Uint8Array(coords.buffer, coords.byteOffset, coords.byteLength));
-process.stdout.write(`${JSON.stringify({ ms })}\n`);
+process.stdout.write(`${JSON.stringify({ ms, neighboursMs })}\n`);
 process.exit(0);

@@ -1,12 +1,16 @@
 // The projection benchmark (not a test): 2-D maps of the most frequent words of a model trained on
-// data/wordnet-glosses.txt with default settings. embedlab t-SNE and UMAP (native CLI, and wasm
-// in Node) against scikit-learn's Barnes-Hut t-SNE, umap-js and tsne-js: wall time (median of
+// data/mix.txt (the corpus library's mix, 4.4 M words) with default settings but --min-count 2, which
+// keeps 54,988 words so the 50,000-word rows map 50,000 real words (the WordNet glosses model has
+// about 19,000). embedlab t-SNE and UMAP (native CLI, and wasm in Node; t-SNE as the default "auto"
+// repulsion, or forced: method tsne-bh = Barnes-Hut, tsne-fft = FFT-interpolated) against
+// scikit-learn's Barnes-Hut t-SNE, umap-js and tsne-js: wall time (median of
 // --repeat runs), peak memory (max RSS of the tool's process, by /usr/bin/time), and quality
 // computed for every output by ONE implementation (build/embedlab_map_quality: the core's
 // trustworthiness, as sklearn.manifold.trustworthiness, and 10-NN preservation, k = 10, on a fixed
 // random sample of 1,000 query points with all points as candidates, Euclidean on the unit
 // vectors every tool is given).
 //   node scripts/bench/projection.mjs [--sizes 10000,50000] [--repeat 3] [--threads 2] [--tools a,b]
+//   e.g. --tools embedlab-native:tsne-bh,embedlab-native:tsne-fft,embedlab-wasm:tsne-fft,sklearn:tsne
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -27,7 +31,8 @@ const option = (name, fallback) => {
 const sizes = option('sizes', '10000,50000').split(',').map(Number);
 const repeat = Number(option('repeat', '3'));
 const threads = Number(option('threads', '2'));
-const TOOLS = ['embedlab-native tsne', 'embedlab-wasm tsne', 'sklearn tsne', 'tsne-js tsne',
+const TOOLS = ['embedlab-native tsne-bh', 'embedlab-native tsne-fft', 'embedlab-wasm tsne-bh', 'embedlab-wasm tsne-fft',
+  'sklearn tsne', 'tsne-js tsne',
   'embedlab-native umap', 'embedlab-wasm umap', 'umap-js umap'];
 const tools = option('tools', TOOLS.map((t) => t.replace(' ', ':')).join(',')).split(',').map((t) => t.replace(':', ' '));
 // tsne-js is exact t-SNE: n×n matrices of doubles (0.8 GB each at 10,000 points, 20 GB at 50,000)
@@ -41,14 +46,22 @@ function check(r, what) {
   return r;
 }
 
-// The model: trained once with the CLI's defaults.
-const modelPath = path.join(OUT, 'wordnet-glosses.vec');
+// The model: trained once with the CLI's defaults but --min-count 2 (enough words for 50,000).
+const CORPUS = 'data/mix.txt';
+const MIN_COUNT = 2;
+const modelPath = path.join(OUT, `mix-min${MIN_COUNT}.vec`);
 if (!fs.existsSync(modelPath)) {
-  console.error('training the default model on data/wordnet-glosses.txt (default settings) ...');
-  check(spawnSync(CLI, ['train', '--input', path.join(ROOT, 'data', 'wordnet-glosses.txt'), '--output', modelPath, '--quiet']), 'training');
+  console.error(`training the model on ${CORPUS} (default settings, --min-count ${MIN_COUNT}, 2 threads) ...`);
+  check(spawnSync(CLI, ['train', '--input', path.join(ROOT, CORPUS), '--min-count', String(MIN_COUNT), '--threads', '2',
+    '--output', modelPath, '--quiet']), 'training');
 }
 const lines = fs.readFileSync(modelPath, 'utf8').split('\n');
-const [, dim] = lines[0].split(' ').map(Number);
+const [words, dim] = lines[0].split(' ').map(Number);
+for (const n of sizes) {
+  if (n > words) throw new Error(`--sizes ${n}: the model ${modelPath} has only ${words.toLocaleString('en-US')} words`);
+}
+// Methods: tsne (auto repulsion), tsne-bh and tsne-fft (forced), umap.
+const REPULSION = { tsne: 'auto', 'tsne-bh': 'barnes-hut', 'tsne-fft': 'interpolated' };
 
 // The top-n words as a vectors file (for the embedlab tools) and as n×dim float32 unit vectors.
 function inputs(n) {
@@ -76,7 +89,8 @@ function timed(command, commandArgs) {
   const wall = performance.now() - start;
   const rss = Number(/MAXRSS (\d+)/.exec(r.stderr.toString())[1]) / 1024;
   const json = r.stdout.toString().trim().split('\n').filter((l) => l.startsWith('{')).pop();
-  return { ms: json ? JSON.parse(json).ms : wall, maxRssMb: rss };
+  const reported = json ? JSON.parse(json) : {};
+  return { ms: reported.ms ?? wall, neighboursMs: reported.neighboursMs, maxRssMb: rss };
 }
 
 function tsvToF32(tsv, f32) {
@@ -95,7 +109,8 @@ function runOnce(tool, method, n, { vec, f32 }, seed) {
   let t;
   if (tool === 'embedlab-native') {
     const tsv = path.join(OUT, `${tool}-${method}-${n}.tsv`);
-    t = timed(CLI, ['project', vec, '--method', method, '--limit', String(n), '--threads', String(threads), '--seed', String(seed), '--out', tsv, '--quiet']);
+    const methodArgs = method in REPULSION ? ['--method', 'tsne', '--repulsion', REPULSION[method]] : ['--method', method];
+    t = timed(CLI, ['project', vec, ...methodArgs, '--limit', String(n), '--threads', String(threads), '--seed', String(seed), '--out', tsv, '--quiet']);
     tsvToF32(tsv, out);
   } else if (tool === 'embedlab-wasm') {
     t = timed(process.execPath, [RUN, tool, method, vec, String(n), String(dim), out, String(threads), String(seed)]);
@@ -131,14 +146,16 @@ for (const n of sizes) {
       maxRssMb: median(runs.map((r) => r.maxRssMb)),
       trustworthiness: median(runs.map((r) => r.trustworthiness)),
       preservation: median(runs.map((r) => r.preservation)),
+      neighboursSeconds: runs[0].neighboursMs === undefined ? undefined : median(runs.map((r) => r.neighboursMs)) / 1000,
     };
     rows.push(row);
-    console.error(`${n} ${tool} ${method}: ${row.seconds.toFixed(2)} s, ${row.maxRssMb.toFixed(0)} MB, T(10) ${row.trustworthiness.toFixed(4)}, 10-NN ${row.preservation.toFixed(4)}`);
+    const split = row.neighboursSeconds === undefined ? '' : ` (neighbour search ${row.neighboursSeconds.toFixed(1)} s)`;
+    console.error(`${n} ${tool} ${method}: ${row.seconds.toFixed(2)} s${split}, ${row.maxRssMb.toFixed(0)} MB, T(10) ${row.trustworthiness.toFixed(4)}, 10-NN ${row.preservation.toFixed(4)}`);
   }
 }
 
 const table = [
-  `Projection benchmark: ${dim}-d model trained on data/wordnet-glosses.txt with default settings; ${threads} thread(s) for embedlab (scikit-learn: all cores); median of ${repeat} run(s).`,
+  `Projection benchmark: ${dim}-d model of ${words.toLocaleString('en-US')} words trained on ${CORPUS} with default settings and --min-count ${MIN_COUNT}; ${threads} thread(s) for embedlab (scikit-learn: all cores); median of ${repeat} run(s).`,
   'Quality by one implementation for all (embedlab_map_quality: trustworthiness as sklearn.manifold.trustworthiness and 10-NN preservation, k = 10, 1,000 sampled query points).',
   '',
   '| words | tool | method | wall s | peak MB | trustworthiness | 10-NN kept |',

@@ -18,6 +18,10 @@ MapOptions map_options(const OptionValues& values) {
   const std::string& method = values.text("method");
   o.method = method == "pca" ? MapMethod::kPca : method == "tsne" ? MapMethod::kTsne : method == "axes" ? MapMethod::kAxes : MapMethod::kUmap;
   o.perplexity = values.number("perplexity");
+  const std::string& repulsion = values.text("repulsion");
+  o.repulsion = repulsion == "barnes-hut"     ? TsneRepulsion::kBarnesHut
+                : repulsion == "interpolated" ? TsneRepulsion::kInterpolated
+                                              : TsneRepulsion::kAuto;
   o.neighbors = static_cast<int>(values.integer("neighbors"));
   o.min_dist = values.number("minDist");
   o.iterations = static_cast<int>(values.integer("iterations"));
@@ -86,7 +90,12 @@ struct MapRun::State {
     if (options.method == MapMethod::kTsne) {
       TsneOptions t;
       t.perplexity = options.perplexity;
-      if (options.iterations > 0) t.iterations = options.iterations;
+      t.repulsion = options.repulsion;
+      if (options.iterations > 0) {
+        t.iterations = options.iterations;
+      } else if (n > TsneLayout::kExactMaxRows && tsne_repulsion(t.repulsion, n) == TsneRepulsion::kInterpolated) {
+        t.iterations = TsneLayout::kInterpolatedIterations;
+      }
       t.exaggeration_iterations = std::min(t.exaggeration_iterations, t.iterations / 4 + 1);
       t.threads = options.threads;
       t.seed = options.seed;

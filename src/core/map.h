@@ -11,6 +11,7 @@
 
 #include "core/embeddings.h"
 #include "core/neighbors.h"
+#include "core/tsne.h"
 
 namespace embedlab {
 
@@ -21,6 +22,7 @@ enum class MapMethod { kPca, kTsne, kUmap, kAxes };
 struct MapOptions {
   MapMethod method = MapMethod::kUmap;
   double perplexity = 30.0;   // t-SNE
+  TsneRepulsion repulsion = TsneRepulsion::kAuto;  // t-SNE above TsneLayout::kExactMaxRows words
   int neighbors = 15;         // UMAP (counting the word itself)
   double min_dist = 0.1;      // UMAP
   int iterations = 0;         // t-SNE steps or UMAP epochs; 0 = their defaults (1000; 500 or 200)

@@ -151,10 +151,14 @@ const std::vector<OptionSpec>& option_schema() {
       {"words", "words", T::kWords, "WORD,...", "", 0, 0, {}, "project", "project", "map these words instead of the most frequent"},
       {"perplexity", "perplexity", T::kNumber, "P", "30", 1, 1000, {}, "project", "project",
        "t-SNE: the effective number of neighbours each word keeps (below the number of words)"},
+      {"repulsion", "repulsion", T::kEnum, "", "auto", 0, 0,
+       {{"auto", "auto"}, {"barnes-hut", "barnes-hut", "bh barnes_hut"}, {"interpolated", "interpolated", "fft fit-sne"}},
+       "project", "project",
+       "t-SNE repulsion above 2,000 words: Barnes-Hut, FFT-interpolated (FIt-SNE), or auto (interpolated from 10,000 words)"},
       {"neighbors", "neighbors", T::kInt, "N", "15", 2, 1000, {}, "project", "project", "UMAP: neighbours per word, counting itself"},
       {"min-dist", "minDist", T::kNumber, "D", "0.1", 0, 1, {}, "project", "project", "UMAP: how tightly neighbours may pack"},
       {"iterations", "iterations", T::kInt, "N", "0", 0, 100000, {}, "project", "project",
-       "t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE, 500 for UMAP (200 above 10,000 words)"},
+       "t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE (750 when interpolated), 500 for UMAP (200 above 10,000 words)"},
       {"x-axis", "xAxis", T::kWords, "A,B", "", 0, 0, {}, "project", "project", "axes: x = A - B (A to the right)"},
       {"y-axis", "yAxis", T::kWords, "C,D", "", 0, 0, {}, "project", "project", "axes: y = C - D (C at the top)"},
       {"threads", "threads", T::kInt, "N", "1", 1, 256, {}, "project", "project", "threads for the neighbour search and the layout"},
@@ -191,9 +195,10 @@ const std::vector<VerbSpec>& verb_schema() {
        "Writes INPUT as train sees it: one line per input line, tokens lowercased, stripped of leading and\n"
        "trailing punctuation and separated by single spaces. Useful to feed other tools the same tokens."},
       {"project", "VECTORS", 1, "a 2-D map of the words: PCA, t-SNE, UMAP or semantic axes",
-       "Writes a 2-D map of the most frequent words (--limit) or of --words: PCA, t-SNE (Barnes-Hut; exact\n"
-       "up to 2,000 words), UMAP, or semantic axes where x is the cosine with --x-axis A,B (A - B) and y\n"
-       "with --y-axis C,D. One line per word: word, x and y separated by tabs."},
+       "Writes a 2-D map of the most frequent words (--limit) or of --words: PCA, t-SNE (exact up to 2,000\n"
+       "words, then Barnes-Hut, or FFT-interpolated from 10,000 words: see --repulsion), UMAP, or semantic\n"
+       "axes where x is the cosine with --x-axis A,B (A - B) and y with --y-axis C,D. One line per word:\n"
+       "word, x and y separated by tabs."},
       {"bpe train", "", 0, "learn a byte-pair tokenizer (GPT-2 style) from a text file",
        "Learns a byte-level byte-pair encoding from a text file: GPT-2's pre-tokenizer cuts the text into\n"
        "pieces, then the most frequent adjacent pair of tokens becomes a new token, again and again, until\n"

@@ -84,7 +84,34 @@ struct QuadTree {
 // Squared Euclidean distance of two unit rows from their cosine distance, never negative.
 inline float squared_from_cosine(float cosine_distance) { return std::max(0.0f, 2.0f * cosine_distance); }
 
+// gradient_i = 4 (Σ_j exaggeration · p_ij w_ij (y_i − y_j) − repulsion_i / Z): the sparse
+// attraction plus the repulsion Σ_j w_ij² (y_i − y_j) either approximation computed.
+void add_attraction(const SparseAffinities& p, const std::vector<float>& y, std::size_t n, float exaggeration,
+                    const std::vector<float>& repulsion, double z, std::vector<float>& gradient, int threads) {
+  const float inv_z = static_cast<float>(1.0 / std::max(z, 1e-12));
+  parallel_for(n, threads, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t i = begin; i < end; ++i) {
+      float ax = 0.0f, ay = 0.0f;
+      const float xi = y[2 * i], yi = y[2 * i + 1];
+      for (std::size_t e = p.offsets[i]; e < p.offsets[i + 1]; ++e) {
+        const auto j = static_cast<std::size_t>(p.columns[e]);
+        const float dx = xi - y[2 * j], dy = yi - y[2 * j + 1];
+        const float force = exaggeration * p.values[e] / (1.0f + dx * dx + dy * dy);
+        ax += force * dx;
+        ay += force * dy;
+      }
+      gradient[2 * i] = 4.0f * (ax - repulsion[2 * i] * inv_z);
+      gradient[2 * i + 1] = 4.0f * (ay - repulsion[2 * i + 1] * inv_z);
+    }
+  });
+}
+
 }  // namespace
+
+TsneRepulsion tsne_repulsion(TsneRepulsion choice, std::size_t n) {
+  if (choice != TsneRepulsion::kAuto) return choice;
+  return n >= TsneLayout::kInterpolatedMinRows ? TsneRepulsion::kInterpolated : TsneRepulsion::kBarnesHut;
+}
 
 std::size_t tsne_neighbours(double perplexity, std::size_t n) {
   return std::min(n - 1, static_cast<std::size_t>(std::floor(3.0 * perplexity)));
@@ -280,22 +307,237 @@ void tsne_gradient_barnes_hut(const SparseAffinities& p, const std::vector<float
     z_parts[static_cast<std::size_t>(t)] = z;
   });
   const double z = std::accumulate(z_parts.begin(), z_parts.end(), 0.0);
-  const float inv_z = static_cast<float>(1.0 / std::max(z, 1e-12));
-  parallel_for(n, threads, [&](std::size_t begin, std::size_t end, int) {
-    for (std::size_t i = begin; i < end; ++i) {
-      float ax = 0.0f, ay = 0.0f;
-      const float xi = y[2 * i], yi = y[2 * i + 1];
-      for (std::size_t e = p.offsets[i]; e < p.offsets[i + 1]; ++e) {
-        const auto j = static_cast<std::size_t>(p.columns[e]);
-        const float dx = xi - y[2 * j], dy = yi - y[2 * j + 1];
-        const float force = exaggeration * p.values[e] / (1.0f + dx * dx + dy * dy);
-        ax += force * dx;
-        ay += force * dy;
+  add_attraction(p, y, n, exaggeration, repulsion, z, gradient, threads);
+}
+
+// ---- FFT-interpolated repulsion (FIt-SNE) ----
+//
+// Grid: the layout's bounding square [lo, lo + extent]² is cut into `boxes` boxes per dimension,
+// each with 3 equispaced interpolation nodes per dimension (at 1/6, 3/6, 5/6 of the box), so the
+// nodes form one equispaced grid of nodes = 3 · boxes per dimension with spacing h = extent / nodes.
+// FIt-SNE asks for boxes = max(50, extent · 1): boxes at most one unit wide, where the kernel
+// 1 / (1 + d²)² still bends, so quadratic interpolation stays accurate. The convolution of the node
+// charges with the kernel at node offsets is a linear (not circular) one, so the node grid is
+// zero-padded to a power-of-two FFT length L >= 2 · nodes; for a given L the most boxes that fit
+// (L / 6) cost nothing more and only make boxes narrower, so boxes = L / 6 and L is the smallest
+// power of two from 512 (85 boxes ≥ 50) whose boxes are at most one unit wide: L = 512 up to an
+// extent of 85, 1,024 up to 170, 2,048 up to 341. Layouts of 50,000 words end around 160 wide. The
+// length stops at 2,048 (five grids of 2,048 × 2,064 floats, 85 MB): a few points can fly far out
+// for some iterations (early exaggeration kicks them), and following them would need gigabytes the
+// wasm heap does not have; wider layouts get wider boxes (a less exact repulsion) instead.
+constexpr std::size_t kMaxInterpolationLength = 2048;
+
+std::size_t tsne_interpolation_length(double extent) {
+  std::size_t length = 512;
+  while (static_cast<double>(length / 6) < extent && length < kMaxInterpolationLength) length *= 2;
+  return length;
+}
+
+namespace {
+
+constexpr std::size_t kNodesPerBox = 3;
+
+// Floats from one grid row to the next: a power of two would put a column's entries in the same
+// few cache sets and make the column passes thrash, so rows are padded by one cache line.
+constexpr std::size_t grid_stride(std::size_t length) { return length + 16; }
+
+// Lagrange weights of the 3 nodes at 0.5, 1.5, 2.5 (in node spacings from the box's edge) at t.
+inline void lagrange_weights(float t, float* w) {
+  w[0] = 0.5f * (t - 1.5f) * (t - 2.5f);
+  w[1] = -(t - 0.5f) * (t - 2.5f);
+  w[2] = 0.5f * (t - 0.5f) * (t - 1.5f);
+}
+
+// A point's first node (per dimension) and its 3 weights per dimension.
+struct Stencil {
+  std::size_t gx, gy;
+  float wx[3], wy[3];
+};
+
+inline Stencil stencil(float x, float y, float lo, float box, std::size_t boxes) {
+  Stencil s;
+  const float bx = std::min(std::floor((x - lo) / box), static_cast<float>(boxes - 1));
+  const float by = std::min(std::floor((y - lo) / box), static_cast<float>(boxes - 1));
+  const float spacing = box / kNodesPerBox;
+  lagrange_weights((x - lo - bx * box) / spacing, s.wx);
+  lagrange_weights((y - lo - by * box) / spacing, s.wy);
+  s.gx = static_cast<std::size_t>(std::max(0.0f, bx)) * kNodesPerBox;
+  s.gy = static_cast<std::size_t>(std::max(0.0f, by)) * kNodesPerBox;
+  return s;
+}
+
+// The kernel's spectrum for node spacing h into w.kernel, scaled by 1 / L² (the inverse FFT's
+// missing factor). The kernel grid k[u][v] = K(h · min(u, L − u), h · min(v, L − v)) is real and
+// even in both directions, so its spectrum is real and two real transforms share one complex one:
+// rows 2m and 2m + 1 go through one row FFT as real and imaginary parts (each row's spectrum being
+// real, the parts come out separate), then columns c and c + L/2 likewise.
+void kernel_spectrum(TsneInterpolationWorkspace& w, double h, int threads) {
+  const Fft& fft = *w.fft;
+  const std::size_t L = fft.length(), half = L / 2, stride = grid_stride(L), half_stride = grid_stride(half);
+  float* row_re = w.re[0].data();  // (L/2) × L: packed row pairs
+  float* row_im = w.im[0].data();
+  float* col_re = w.re[1].data();  // L × (L/2): packed column pairs
+  float* col_im = w.im[1].data();
+  // (h · offset)² along one dimension: K = 1 / (1 + squares[u] + squares[v])².
+  std::vector<float> squares(L);
+  for (std::size_t u = 0; u < L; ++u) {
+    const double d = h * static_cast<double>(std::min(u, L - u));
+    squares[u] = static_cast<float>(d * d);
+  }
+  parallel_for(half, threads, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t m = begin; m < end; ++m) {
+      float* re = row_re + m * stride;
+      float* im = row_im + m * stride;
+      const float a = 1.0f + squares[2 * m], b = 1.0f + squares[2 * m + 1];
+      for (std::size_t v = 0; v < L; ++v) {
+        const float qa = a + squares[v], qb = b + squares[v];
+        re[v] = 1.0f / (qa * qa);
+        im[v] = 1.0f / (qb * qb);
       }
-      gradient[2 * i] = 4.0f * (ax - repulsion[2 * i] * inv_z);
-      gradient[2 * i + 1] = 4.0f * (ay - repulsion[2 * i + 1] * inv_z);
+      fft.forward(re, im);
+      // Unpack into the column pairs: real row r = 2m (re) and 2m + 1 (im).
+      for (std::size_t r = 0; r < 2; ++r) {
+        const float* from = r == 0 ? re : im;
+        float* to_re = col_re + (2 * m + r) * half_stride;
+        float* to_im = col_im + (2 * m + r) * half_stride;
+        for (std::size_t c = 0; c < half; ++c) to_re[c] = from[c], to_im[c] = from[c + half];
+      }
     }
   });
+  parallel_for(half, threads, [&](std::size_t begin, std::size_t end, int) {
+    fft.forward_columns(col_re, col_im, half_stride, begin, end);
+  });
+  const auto scale = static_cast<float>(1.0 / (static_cast<double>(L) * static_cast<double>(L)));
+  parallel_for(L, threads, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t r = begin; r < end; ++r) {
+      float* out = w.kernel.data() + r * stride;
+      const float* from_re = col_re + r * half_stride;
+      const float* from_im = col_im + r * half_stride;
+      for (std::size_t c = 0; c < half; ++c) out[c] = from_re[c] * scale, out[c + half] = from_im[c] * scale;
+    }
+  });
+}
+
+}  // namespace
+
+void tsne_gradient_interpolated(const SparseAffinities& p, const std::vector<float>& y, std::size_t n, float exaggeration,
+                                std::vector<float>& gradient, int threads, TsneInterpolationWorkspace* workspace) {
+  TsneInterpolationWorkspace temporary;
+  TsneInterpolationWorkspace& w = workspace != nullptr ? *workspace : temporary;
+  const int workers = static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(std::max(1, threads)), std::max<std::size_t>(n, 1)));
+  float lo = std::numeric_limits<float>::max(), hi = -lo;
+  for (std::size_t i = 0; i < 2 * n; ++i) lo = std::min(lo, y[i]), hi = std::max(hi, y[i]);
+  const double extent = std::max(static_cast<double>(hi - lo), 1e-6);
+  const std::size_t L = tsne_interpolation_length(extent), S = grid_stride(L);
+  if (!w.fft || w.fft->length() != L) {
+    w.fft = std::make_unique<Fft>(L);
+    for (int g = 0; g < 2; ++g) w.re[g].assign(L * S, 0.0f), w.im[g].assign(L * S, 0.0f);
+    w.kernel.assign(L * S, 0.0f);
+  }
+  const Fft& fft = *w.fft;
+  const std::size_t boxes = L / 6, nodes = kNodesPerBox * boxes;
+  // A hair wider than the points, so the last one falls inside the last box.
+  const auto box = static_cast<float>(extent * (1.0 + 1e-5) / static_cast<double>(boxes));
+  const double h = static_cast<double>(box) / kNodesPerBox;
+  w.nodes = nodes;
+  kernel_spectrum(w, h, workers);
+
+  // The FFT grids' rows below L/2 are zero padding (rows and columns from L/2 on are never read by
+  // the pruned first stages); rows past the nodes skip the row pass, so they must be all zero.
+  const std::size_t half = L / 2;
+  parallel_for(half, workers, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t r = begin; r < end; ++r) {
+      for (int g = 0; g < 2; ++g) {
+        std::fill_n(w.re[g].data() + r * S, r >= nodes ? L : half, 0.0f);
+        std::fill_n(w.im[g].data() + r * S, r >= nodes ? L : half, 0.0f);
+      }
+    }
+  });
+  // The points by box row (counting sort): a point's stencil writes only node rows of its own box
+  // row, so threads that own whole box rows spread their points with no conflicts.
+  w.first.assign(boxes + 1, 0);
+  w.order.resize(n);
+  const auto box_row = [&](std::size_t i) {
+    return static_cast<std::size_t>(std::min(std::max(0.0f, std::floor((y[2 * i + 1] - lo) / box)), static_cast<float>(boxes - 1)));
+  };
+  for (std::size_t i = 0; i < n; ++i) ++w.first[box_row(i) + 1];
+  for (std::size_t b = 0; b < boxes; ++b) w.first[b + 1] += w.first[b];
+  {
+    std::vector<std::uint32_t> next(w.first.begin(), w.first.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) w.order[next[box_row(i)]++] = static_cast<std::uint32_t>(i);
+  }
+  // Thread t spreads the box rows holding the t-th share of the points.
+  std::vector<std::size_t> bands(static_cast<std::size_t>(workers) + 1, boxes);
+  bands[0] = 0;
+  for (std::size_t t = 1, b = 0; t < bands.size() - 1; ++t) {
+    while (b < boxes && w.first[b] < n * t / static_cast<std::size_t>(workers)) ++b;
+    bands[t] = b;
+  }
+  parallel_for(static_cast<std::size_t>(workers), workers, [&](std::size_t band, std::size_t, int) {
+    float* grids[4] = {w.re[0].data(), w.im[0].data(), w.re[1].data(), w.im[1].data()};
+    for (std::size_t at = w.first[bands[band]]; at < w.first[bands[band + 1]]; ++at) {
+      const std::size_t i = w.order[at];
+      const float x = y[2 * i], yy = y[2 * i + 1];
+      const Stencil s = stencil(x, yy, lo, box, boxes);
+      const float charges[4] = {1.0f, x, yy, x * x + yy * yy};
+      for (std::size_t b = 0; b < 3; ++b) {
+        for (std::size_t a = 0; a < 3; ++a) {
+          const float weight = s.wx[a] * s.wy[b];
+          const std::size_t node = (s.gy + b) * S + s.gx + a;
+          for (std::size_t c = 0; c < 4; ++c) grids[c][node] += weight * charges[c];
+        }
+      }
+    }
+  });
+  // Forward 2-D FFT (rows that hold charges, then every column), times the kernel's spectrum,
+  // inverse 2-D FFT (every column, then the rows of nodes): each grid's real and imaginary parts
+  // are two real convolutions at once, the kernel's spectrum being real.
+  parallel_for(2 * nodes, workers, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::size_t g = k / nodes, r = k % nodes;
+      fft.forward(w.re[g].data() + r * S, w.im[g].data() + r * S, true);
+    }
+  });
+  parallel_for(L, workers, [&](std::size_t begin, std::size_t end, int) {
+    for (int g = 0; g < 2; ++g) fft.filter_columns(w.re[g].data(), w.im[g].data(), S, begin, end, w.kernel.data());
+  });
+  parallel_for(2 * nodes, workers, [&](std::size_t begin, std::size_t end, int) {
+    for (std::size_t k = begin; k < end; ++k) {
+      const std::size_t g = k / nodes, r = k % nodes;
+      fft.inverse(w.re[g].data() + r * S, w.im[g].data() + r * S, true);
+    }
+  });
+
+  // Interpolate the potentials back to the points; Z and the repulsion from them.
+  std::vector<float> repulsion(2 * n);
+  std::vector<double> z_parts(static_cast<std::size_t>(workers), 0.0);
+  parallel_for(n, workers, [&](std::size_t begin, std::size_t end, int t) {
+    double z = 0.0;
+    for (std::size_t at = begin; at < end; ++at) {
+      const std::size_t i = w.order[at];  // grid order: neighbouring points read the same nodes
+      const float x = y[2 * i], yy = y[2 * i + 1];
+      const Stencil s = stencil(x, yy, lo, box, boxes);
+      double phi[4] = {0, 0, 0, 0};
+      for (std::size_t b = 0; b < 3; ++b) {
+        for (std::size_t a = 0; a < 3; ++a) {
+          const double weight = s.wx[a] * s.wy[b];
+          const std::size_t node = (s.gy + b) * S + s.gx + a;
+          phi[0] += weight * w.re[0][node];
+          phi[1] += weight * w.im[0][node];
+          phi[2] += weight * w.re[1][node];
+          phi[3] += weight * w.im[1][node];
+        }
+      }
+      // Σ_j w_ij = Σ_j K(y_i − y_j)(1 + |y_i − y_j|²), the j = i term (1) removed below.
+      z += (1.0 + static_cast<double>(x) * x + static_cast<double>(yy) * yy) * phi[0] - 2.0 * (x * phi[1] + yy * phi[2]) + phi[3];
+      repulsion[2 * i] = static_cast<float>(x * phi[0] - phi[1]);
+      repulsion[2 * i + 1] = static_cast<float>(yy * phi[0] - phi[2]);
+    }
+    z_parts[static_cast<std::size_t>(t)] = z;
+  });
+  const double z = std::accumulate(z_parts.begin(), z_parts.end(), 0.0) - static_cast<double>(n);
+  gradient.assign(2 * n, 0.0f);
+  add_attraction(p, y, n, exaggeration, repulsion, z, gradient, threads);
 }
 
 std::vector<float> pca_coordinates(const float* rows, std::size_t n, std::size_t dim) {
@@ -337,6 +579,7 @@ TsneLayout::TsneLayout(const float* rows, std::size_t n, std::size_t dim, const 
   }
   if (options.iterations < 1) throw Error("iterations must be at least 1, got " + std::to_string(options.iterations));
   exact_ = options.exact || n <= kExactMaxRows;
+  repulsion_ = tsne_repulsion(options.repulsion, n);
   if (exact_) {
     dense_p_ = tsne_dense_affinities(rows, n, dim, options.perplexity, options.threads);
   } else {
@@ -378,6 +621,8 @@ bool TsneLayout::step() {
   const float exaggeration = early ? static_cast<float>(options_.exaggeration) : 1.0f;
   if (exact_) {
     tsne_gradient_exact(dense_p_, y_, n_, exaggeration, gradient_, options_.threads);
+  } else if (repulsion_ == TsneRepulsion::kInterpolated) {
+    tsne_gradient_interpolated(sparse_p_, y_, n_, exaggeration, gradient_, options_.threads, &workspace_);
   } else {
     tsne_gradient_barnes_hut(sparse_p_, y_, n_, exaggeration, options_.theta, gradient_, options_.threads);
   }

@@ -349,9 +349,9 @@ async function projectMap(el, raw, [vectors], o) {
   process.once('SIGINT', interrupt);
   const tty = process.stderr.isTTY && !o.quiet;
   try {
-    const { method, limit, words, perplexity, neighbors, minDist, iterations, xAxis, yAxis, threads, seed } = o;
+    const { method, limit, words, perplexity, repulsion, neighbors, minDist, iterations, xAxis, yAxis, threads, seed } = o;
     const r = await project(handle, {
-      method, limit, words, perplexity, neighbors, minDist, iterations, xAxis, yAxis, threads, seed, sliceMs: 100, every: 1,
+      method, limit, words, perplexity, repulsion, neighbors, minDist, iterations, xAxis, yAxis, threads, seed, sliceMs: 100, every: 1,
       signal: controller.signal,
       onProgress: tty
         ? (p) => process.stderr.write(`\r[${progressBar(p.fraction)}] ${(100 * p.fraction).toFixed(1).padStart(5)}%  ${p.stage}  iteration ${p.iteration}/${p.iterations}`)

@@ -259,7 +259,10 @@ export interface ProjectOptions {
 export type MapMethod = 'pca' | 'tsne' | 'umap' | 'axes';
 
 export interface MapOptions {
-  /** 'umap' (default), 'tsne' (Barnes-Hut; exact up to 2,000 words), 'pca', or 'axes' (needs `axes`). */
+  /**
+   * 'umap' (default), 'tsne' (exact up to 2,000 words, then Barnes-Hut or FFT-interpolated: see
+   * `repulsion`), 'pca', or 'axes' (needs `axes`).
+   */
   method?: MapMethod;
   /** Map the N most frequent words (10000); ignored when `words` is given. */
   limit?: number;
@@ -267,11 +270,20 @@ export interface MapOptions {
   words?: string[];
   /** t-SNE: effective number of neighbours (30); at least 1 and below the number of words. */
   perplexity?: number;
+  /**
+   * t-SNE above 2,000 words: how the repulsive forces are computed. 'barnes-hut' (a quadtree),
+   * 'interpolated' (FIt-SNE: charges on a grid convolved by FFT; faster on big maps), or 'auto'
+   * (default: interpolated from 10,000 words).
+   */
+  repulsion?: 'auto' | 'barnes-hut' | 'interpolated';
   /** UMAP: neighbours per word, counting itself (15). */
   neighbors?: number;
   /** UMAP: how tightly neighbours may pack, 0 to 1 (0.1). */
   minDist?: number;
-  /** t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE, 500 for UMAP (200 above 10,000 words). */
+  /**
+   * t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE (750 with the interpolated repulsion), 500 for
+   * UMAP (200 above 10,000 words).
+   */
   iterations?: number;
   /**
    * Semantic axes: x = a - b, y = c - d. A word's coordinate on an axis is the cosine of its vector

@@ -128,7 +128,7 @@ export class Model {
   }
 
   /**
-   * A 2-D map: { method: 'pca' | 'tsne' | 'umap' | 'axes', perplexity, neighbors, minDist,
+   * A 2-D map: { method: 'pca' | 'tsne' | 'umap' | 'axes', perplexity, repulsion, neighbors, minDist,
    * iterations, axes: { x: [a, b], y: [c, d] }, limit | words, seed, threads, every, sliceMs,
    * onProgress, signal }. Resolves to { words, coords (Float32Array, x y per word), method,
    * iterations, elapsedMs }; onProgress gets { iteration, iterations, fraction, stage, coords }.

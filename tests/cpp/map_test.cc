@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "layout_test_support.h"
+#include "core/tsne.h"
 #include "test_support.h"
 
 namespace embedlab {
@@ -81,6 +82,40 @@ TEST(Map, TsneAndUmapStreamLayoutsAndFinish) {
     const std::string tsv = map_tsv(run.words(), run.coordinates());
     EXPECT_EQ(std::count(tsv.begin(), tsv.end(), '\n'), 400);
     EXPECT_EQ(tsv.rfind("w0\t", 0), 0u);
+  }
+}
+
+// Above the exact size both repulsions keep planted clusters apart, and the choice reaches the
+// layout (the two runs differ).
+TEST(Map, TsneRepulsionChoiceReachesTheLayout) {
+  const std::size_t n = TsneLayout::kExactMaxRows + 100;
+  std::vector<int> labels;
+  std::vector<float> rows = planted_clusters(n, 12, 4, 0.3f, 5, labels);
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < n; ++i) words.push_back("w" + std::to_string(i));
+  const Embeddings e(words, 12, rows);
+  std::vector<std::vector<float>> layouts;
+  for (const TsneRepulsion repulsion : {TsneRepulsion::kBarnesHut, TsneRepulsion::kInterpolated}) {
+    MapOptions o;
+    o.method = MapMethod::kTsne;
+    o.repulsion = repulsion;
+    o.iterations = 250;
+    o.threads = 2;
+    MapRun run(e, o);
+    while (!run.run_for(1000)) {
+    }
+    EXPECT_GE(nearest_label_agreement(run.coordinates(), labels), 0.98);
+    layouts.push_back(run.coordinates());
+  }
+  EXPECT_NE(layouts[0], layouts[1]);
+  // By default the interpolated path takes 750 steps (Barnes-Hut 1,000).
+  for (const TsneRepulsion repulsion : {TsneRepulsion::kBarnesHut, TsneRepulsion::kInterpolated}) {
+    MapOptions o;
+    o.method = MapMethod::kTsne;
+    o.repulsion = repulsion;
+    MapRun run(e, o);
+    while (std::string(run.stage()) == "neighbours") run.run_for(1);
+    EXPECT_EQ(run.iterations(), repulsion == TsneRepulsion::kInterpolated ? TsneLayout::kInterpolatedIterations : 1000);
   }
 }
 

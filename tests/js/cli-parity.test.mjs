@@ -403,4 +403,7 @@ test('project: the same maps, messages and errors', () => {
   same(['project', 'planted.vec', '--method', 'tsne', '--perplexity', '0', '--out', 'bad.tsv'], { code: 1 });
   same(['project', 'planted.vec', '--method', 'tsne', '--perplexity', '50', '--out', 'bad.tsv'], { code: 1 });
   same(['project', 'planted.vec', '--method', 'mds', '--out', 'bad.tsv'], { code: 1 });
+  same(['project', 'planted.vec', '--method', 'tsne', '--repulsion', 'fast', '--out', 'bad.tsv'], { code: 1 });
+  same(['project', 'planted.vec', '--method', 'tsne', '--repulsion', 'interpolated', '--perplexity', '5', '--iterations', '20', '--out', 'fft.tsv', '--quiet'],
+    { code: 0 });
 });

@@ -65,6 +65,7 @@ test('bad options are errors that name what is wrong', async () => {
     /'unicorn' is not in the vocabulary/);
   await assert.rejects(planted.project({ method: 'axes', axes: { x: ['woman'], y: ['crown', 'farm'] } }), /axes\.x must be two words/);
   await assert.rejects(planted.project({ method: 'tsne', perplexity: 5000 }), /perplexity/);
+  await assert.rejects(planted.project({ method: 'tsne', repulsion: 'fast' }), /repulsion.*'auto', 'barnes-hut' or 'interpolated'/);
   await assert.rejects(planted.project({ method: 'tsne', perplexity: 40 }), /less than the number of words mapped \(36\)/);
   await assert.rejects(planted.project({ method: 'umap', words: ['king', 'quene'] }), /'quene' is not in the vocabulary/);
   await assert.rejects(planted.project({ method: 'umap', bogus: 1 }), /bogus/);
