@@ -158,7 +158,7 @@ const std::vector<OptionSpec>& option_schema() {
       {"neighbors", "neighbors", T::kInt, "N", "15", 2, 1000, {}, "project", "project", "UMAP: neighbours per word, counting itself"},
       {"min-dist", "minDist", T::kNumber, "D", "0.1", 0, 1, {}, "project", "project", "UMAP: how tightly neighbours may pack"},
       {"iterations", "iterations", T::kInt, "N", "0", 0, 100000, {}, "project", "project",
-       "t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE (750 when interpolated), 500 for UMAP (200 above 10,000 words)"},
+       "t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE (750 when interpolated), 500 for UMAP (400 above 10,000 words)"},
       {"x-axis", "xAxis", T::kWords, "A,B", "", 0, 0, {}, "project", "project", "axes: x = A - B (A to the right)"},
       {"y-axis", "yAxis", T::kWords, "C,D", "", 0, 0, {}, "project", "project", "axes: y = C - D (C at the top)"},
       {"threads", "threads", T::kInt, "N", "1", 1, 256, {}, "project", "project", "threads for the neighbour search and the layout"},

@@ -185,7 +185,10 @@ UmapLayout::UmapLayout(const float* rows, std::size_t n, std::size_t dim, const 
     index_options.seed = options.seed;
     edges_ = umap_fuzzy_graph(NeighborIndex::build(rows, n, dim, index_options).knn_graph(), neighbours, options.threads);
   }
-  epochs_ = options.epochs > 0 ? options.epochs : (n <= 10000 ? 500 : 200);
+  // umap-learn and umap-js take 200 epochs above 10,000 points; here 200 left 50,000 words'
+  // trustworthiness 0.017 under umap-js's (0.767 against 0.784), 300 gave 0.772-0.777 and 400
+  // gives 0.782 (wasm, 2 threads).
+  epochs_ = options.epochs > 0 ? options.epochs : (n <= 10000 ? 500 : 400);
   umap_fit_ab(options.spread, options.min_dist, a_, b_);
   float max_weight = 0;
   for (const FuzzyEdge& e : edges_) max_weight = std::max(max_weight, e.weight);

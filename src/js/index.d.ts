@@ -282,7 +282,7 @@ export interface MapOptions {
   minDist?: number;
   /**
    * t-SNE steps or UMAP epochs; 0 = 1000 for t-SNE (750 with the interpolated repulsion), 500 for
-   * UMAP (200 above 10,000 words).
+   * UMAP (400 above 10,000 words).
    */
   iterations?: number;
   /**

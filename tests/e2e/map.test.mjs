@@ -9,7 +9,7 @@ import { setFields, trainingEnded } from './page-actions.mjs';
 const env = serveForTests();
 // UMAP keeps at least this many of france's 10 nearest neighbours (all dimensions) among its 10
 // nearest on the map of the whole vocabulary. Measured 4 of 10 (default corpus, 3 epochs, UMAP's
-// defaults: 15 neighbours, 200 epochs above 10,000 words; 2 with the earlier NN-descent, before it
+// defaults: 15 neighbours, 400 epochs above 10,000 words; 2 with the earlier NN-descent, before it
 // worked in blocks), so the margin is two words.
 const UMAP_KEPT = 2;
 let page;
