@@ -439,7 +439,6 @@ void tsne_gradient_interpolated(const SparseAffinities& p, const std::vector<flo
   // A hair wider than the points, so the last one falls inside the last box.
   const auto box = static_cast<float>(extent * (1.0 + 1e-5) / static_cast<double>(boxes));
   const double h = static_cast<double>(box) / kNodesPerBox;
-  w.nodes = nodes;
   kernel_spectrum(w, h, workers);
 
   // The FFT grids' rows below L/2 are zero padding (rows and columns from L/2 on are never read by

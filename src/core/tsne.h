@@ -51,8 +51,6 @@ struct TsneInterpolationWorkspace {
   std::vector<float> kernel;        // the kernel's spectrum, length×length, real
   std::vector<std::uint32_t> order;  // the points sorted by box row
   std::vector<std::uint32_t> first;  // order[first[b], first[b + 1]) are box row b's points
-  std::vector<float> potentials;    // n × 4
-  std::size_t nodes = 0;            // interpolation nodes per dimension at the last call
 };
 
 class TsneLayout {
