@@ -6,6 +6,7 @@
 //   node scripts/bench/page-map.mjs [--vectors FILE] [--words N] [--method tsne]
 import fs from 'node:fs';
 import path from 'node:path';
+import { mapDrawn } from '../../tests/e2e/page-actions.mjs';
 import { launchBrowser, openPage, root, startServer } from '../../tests/e2e/server.mjs';
 
 function option(name, fallback) {
@@ -31,10 +32,7 @@ try {
   const threads = await page.evaluate(() => globalThis.crossOriginIsolated);
   const started = Date.now();
   await page.click('#map-draw');
-  await page.waitForFunction((m) => {
-    const l = document.querySelector('#map').layout;
-    return l?.mode === m && !/converging/.test(l.note) && document.querySelector('#map-cancel').disabled;
-  }, method, { timeout: 600000, polling: 100 });
+  await mapDrawn(page, method, { timeout: 600000, polling: 100 });
   const seconds = (Date.now() - started) / 1000;
   const shown = await page.$eval('#map', (m) => m.layout.words.length);
   console.log(`page ${method}: ${shown.toLocaleString('en-US')} words in ${seconds.toFixed(1)} s (cross-origin isolated: ${threads})`);

@@ -10,6 +10,7 @@
 //   node scripts/bench/page.mjs [--repeat N] [--corpora wordnet-glosses,mix] [--parts word2vec,transformer]
 import fs from 'node:fs';
 import path from 'node:path';
+import { mapDrawn } from '../../tests/e2e/page-actions.mjs';
 import { launchBrowser, openPage, root, startServer } from '../../tests/e2e/server.mjs';
 
 function option(name, fallback) {
@@ -64,10 +65,7 @@ async function transformer() {
 async function firstUmap(page, started) {
   await page.click('button[data-tab=map]');
   await page.selectOption('#map-method', 'umap');
-  await page.waitForFunction(() => {
-    const l = document.querySelector('#map').layout;
-    return l?.mode === 'umap' && !/converging/.test(l.note) && document.querySelector('#map-cancel').disabled;
-  }, null, { timeout: 300000, polling: 50 });
+  await mapDrawn(page, 'umap', { timeout: 300000, polling: 50 });
   return (Date.now() - started) / 1000;
 }
 

@@ -4,7 +4,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { openPage, serveForTests } from './server.mjs';
-import { setFields, trainingEnded } from './page-actions.mjs';
+import { mapDrawn, setFields, trainingEnded } from './page-actions.mjs';
 
 const env = serveForTests();
 // UMAP keeps at least this many of france's 10 nearest neighbours (all dimensions) among its 10
@@ -23,10 +23,7 @@ const point = (l, word) => {
 
 // Waits for the map to show a finished layout of `mode` (the progress label says done).
 async function drawn(mode) {
-  await page.waitForFunction((m) => {
-    const l = document.querySelector('#map').layout;
-    return l?.mode === m && !/converging/.test(l.note) && document.querySelector('#map-cancel').disabled;
-  }, mode, { timeout: 120000 });
+  await mapDrawn(page, mode);
   return layout();
 }
 

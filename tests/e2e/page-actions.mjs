@@ -18,6 +18,14 @@ export async function train(page, { epochs = 2, threads = 1, ...fields } = {}) {
   return trainingEnded(page);
 }
 
+/** Waits until the map shows a finished layout of `mode` (no longer converging, nothing running). */
+export async function mapDrawn(page, mode, { timeout = 120000, polling = 'raf' } = {}) {
+  await page.waitForFunction((m) => {
+    const l = document.querySelector('#map').layout;
+    return l?.mode === m && !/converging/.test(l.note) && document.querySelector('#map-cancel').disabled;
+  }, mode, { timeout, polling });
+}
+
 export async function setFields(page, fields) {
   for (const [name, value] of Object.entries(fields)) await page.fill(`#train-form [name=${name}]`, String(value));
 }
